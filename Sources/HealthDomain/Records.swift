@@ -1,0 +1,125 @@
+// Value types shared by the store, the wire protocol and the clients: submitted records and query results.
+
+/// One vital-sign sample as a client submits it; the server keeps it unchanged in raw.
+public struct VitalRecord: Sendable, Equatable {
+    /// Short name, LOINC code, HealthKit identifier or another catalog alias.
+    public var metric: String
+    public var value: Double
+    /// The unit as the source spells it, such as `count/min`, `lb` or `mmol<180.1558800000541>/L`.
+    public var unit: String
+    /// UTC milliseconds.
+    public var startMs: Int64
+    /// UTC milliseconds; equal to `startMs` for an instant.
+    public var endMs: Int64
+    /// Minutes east of UTC where the sample was taken; nil lets the server use the user's time zone.
+    public var offsetMinutes: Int?
+    /// The app or device that wrote the sample; part of the idempotency key.
+    public var source: String
+    /// The source's own id for the sample. With `source` it makes a resubmit replace instead of add.
+    public var sourceRecordId: String?
+    /// Higher versions replace lower ones for the same source record id; lower ones are ignored.
+    public var version: Int64
+
+    public init(
+        metric: String, value: Double, unit: String, startMs: Int64, endMs: Int64? = nil, offsetMinutes: Int?,
+        source: String = "", sourceRecordId: String? = nil, version: Int64 = 0
+    ) {
+        self.metric = metric
+        self.value = value
+        self.unit = unit
+        self.startMs = startMs
+        self.endMs = endMs ?? startMs
+        self.offsetMinutes = offsetMinutes
+        self.source = source
+        self.sourceRecordId = sourceRecordId
+        self.version = version
+    }
+}
+
+/// A record the server kept in raw as failed, by its index in the submit.
+public struct RecordFailure: Sendable, Equatable {
+    public var index: UInt32
+    public var reason: String
+
+    public init(index: UInt32, reason: String) {
+        self.index = index
+        self.reason = reason
+    }
+}
+
+/// One rollup row of a query reply.
+public struct RollupRow: Sendable, Equatable {
+    /// The bucket key; see BucketKey for the layout per granularity.
+    public var key: Int64
+    public var stats: RollupStats
+
+    public init(key: Int64, stats: RollupStats) {
+        self.key = key
+        self.stats = stats
+    }
+}
+
+/// The rows of one metric in a query reply, in ascending key order.
+public struct RollupSeries: Sendable, Equatable {
+    /// Catalog short name.
+    public var code: String
+    public var loinc: String
+    /// Canonical unit of every value in the rows.
+    public var unit: String
+    public var granularity: Granularity
+    public var rows: [RollupRow]
+
+    public init(code: String, loinc: String, unit: String, granularity: Granularity, rows: [RollupRow]) {
+        self.code = code
+        self.loinc = loinc
+        self.unit = unit
+        self.granularity = granularity
+        self.rows = rows
+    }
+}
+
+/// The most recent sample of one metric.
+public struct LatestValue: Sendable, Equatable {
+    public var code: String
+    public var loinc: String
+    public var unit: String
+    /// UTC milliseconds of the sample's start.
+    public var time: Int64
+    public var offsetMinutes: Int
+    public var value: Double
+
+    public init(code: String, loinc: String, unit: String, time: Int64, offsetMinutes: Int, value: Double) {
+        self.code = code
+        self.loinc = loinc
+        self.unit = unit
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+        self.value = value
+    }
+}
+
+public struct StatusCounter: Sendable, Equatable {
+    public var name: String
+    public var value: Int64
+
+    public init(name: String, value: Int64) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// What one submit did, as the store reports it.
+public struct SubmitOutcome: Sendable, Equatable {
+    /// New records, categorized and rolled up (inline) or stored.
+    public var accepted: UInt64 = 0
+    /// Records that replaced an earlier version of the same source record.
+    public var updated: UInt64 = 0
+    /// Records identical to one already stored (a re-import); nothing changed.
+    public var unchanged: UInt64 = 0
+    /// Records stored as pending for the queue worker (queued mode).
+    public var pending: UInt64 = 0
+    /// Records kept in raw as failed, with reasons.
+    public var failures: [RecordFailure] = []
+
+    public init() {}
+}

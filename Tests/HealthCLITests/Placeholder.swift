@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderHealthCLITests: XCTestCase {
+    func testNothing() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderHealthDomainTests: XCTestCase {
+    func testNothing() {}
+}

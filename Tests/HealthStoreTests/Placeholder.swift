@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderHealthStoreTests: XCTestCase {
+    func testNothing() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderHealthWireTests: XCTestCase {
+    func testNothing() {}
+}
