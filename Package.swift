@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "HealthStore", dependencies: ["HealthDomain", "HealthSchema", "CSQLite"], path: "Sources/HealthStore"),
         .target(
-            name: "HealthServer", dependencies: ["HealthWire", "HealthStore", "HealthDomain"],
+            name: "HealthServer", dependencies: ["HealthWire", "HealthStore", "HealthDomain", "HealthSchema"],
             path: "Sources/HealthServer"),
         .executableTarget(name: "healthd", dependencies: ["HealthServer"], path: "Sources/healthd"),
 
@@ -37,6 +37,7 @@ let package = Package(
         .testTarget(name: "HealthStoreTests", dependencies: ["HealthStore", "HealthDomain", "CSQLite"]),
         .testTarget(name: "HealthCLITests", dependencies: ["HealthCLI", "HealthClient"]),
         .testTarget(
-            name: "HealthServerTests", dependencies: ["HealthServer", "HealthClient", "HealthWire", "HealthStore"]),
+            name: "HealthServerTests",
+            dependencies: ["HealthServer", "HealthClient", "HealthWire", "HealthStore", "healthd", "health"]),
     ]
 )

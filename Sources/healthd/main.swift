@@ -1,1 +1,6 @@
-print("healthd")
+// healthd: the health-data store server. All logic lives in the HealthServer library.
+
+import Glibc
+import HealthServer
+
+exit(ServerCommandLine.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,160 @@
+// One client connection: a thread reads frames, routes them, answers reads from its own store reader, and hands
+// submits to the writer. Replies may leave out of order (pipelining); each carries its request id.
+//
+// The descriptor stays open until the reader has stopped and every submit handed to the writer has been answered,
+// so a completion never writes to a descriptor number the kernel has already given to another connection.
+
+import Foundation
+import HealthDomain
+import HealthStore
+import HealthWire
+
+final class Connection: @unchecked Sendable {
+    let fd: Int32
+    let id: UInt64
+    private let context: ServerContext
+    private let writeLock = NSLock()
+    private let inFlight: DispatchSemaphore
+    private let maxInFlight: Int
+    private var peerGone = false
+
+    init(fd: Int32, id: UInt64, context: ServerContext) {
+        self.fd = fd
+        self.id = id
+        self.context = context
+        self.maxInFlight = context.configuration.maxInFlightSubmits
+        self.inFlight = DispatchSemaphore(value: maxInFlight)
+    }
+
+    /// Reads and serves requests until the peer closes, framing is lost or the server stops the reads.
+    func run() {
+        var router = RequestRouter(limits: context.configuration.limits, serverName: context.serverName)
+        var decoder = FrameDecoder(limits: context.configuration.limits)
+        var reader: StoreReader?
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 8)
+        defer { buffer.deallocate() }
+
+        reading: while true {
+            let count: Int
+            do {
+                count = try Socket.receive(fd, into: buffer)
+            } catch {
+                context.logger.debug("connection read failed", ["conn.id": id, "error": error])
+                break
+            }
+            if count == 0 { break }
+            decoder.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+
+            while true {
+                let frame: Frame
+                do {
+                    guard let next = try decoder.next() else { break }
+                    frame = next
+                } catch {
+                    context.counters.recordProtocolError()
+                    context.logger.debug("protocol error", ["conn.id": id, "error.code": error.code.rawValue])
+                    if perform(router.route(error), requestId: 0, reader: &reader) { break reading }
+                    continue
+                }
+                let action = router.route(frame)
+                if case .reply(.error(let reply)) = action {
+                    context.counters.recordProtocolError()
+                    context.logger.debug("request rejected", ["conn.id": id, "error.code": reply.rawCode])
+                }
+                if perform(action, requestId: frame.requestId, reader: &reader) { break reading }
+            }
+        }
+        finish()
+    }
+
+    /// Carries out one routed action; returns true when the connection must close.
+    private func perform(_ action: RequestRouter.Action, requestId: UInt32, reader: inout StoreReader?) -> Bool {
+        switch action {
+        case .reply(let message):
+            send(message, requestId: requestId)
+        case .replyAndClose(let message):
+            send(message, requestId: requestId)
+            return true
+        case .submit(let submit):
+            hand(submit, requestId: requestId)
+        case .query, .latest, .status:
+            send(answer(action, reader: &reader), requestId: requestId)
+        }
+        return false
+    }
+
+    /// Answers a read request from this connection's own store reader, opened on first use.
+    private func answer(_ action: RequestRouter.Action, reader: inout StoreReader?) -> Message {
+        do {
+            if reader == nil {
+                reader = try StoreReader(path: context.configuration.databasePath, catalog: context.catalog)
+            }
+            switch action {
+            case .query(let query):
+                return .queryReply(QueryReply(series: try reader!.query(
+                    user: query.user, codes: query.codes, granularity: query.granularity, from: query.from,
+                    to: query.to)))
+            case .latest(let latest):
+                return .latestReply(LatestReply(values: try reader!.latest(user: latest.user, codes: latest.codes)))
+            default:
+                var counters = try reader!.status()
+                for (name, value) in context.counters.snapshot() {
+                    counters.append(StatusCounter(name: name, value: value))
+                }
+                counters.append(StatusCounter(name: "server.writer.queued_submits", value: Int64(context.writer.queuedSubmits)))
+                return .statusReply(StatusReply(counters: counters))
+            }
+        } catch {
+            return .error(context.errorReply(for: error, connection: id))
+        }
+    }
+
+    /// Hands a submit to the writer; blocks while this connection has the maximum number of submits in flight.
+    private func hand(_ submit: Submit, requestId: UInt32) {
+        guard case .vitals(let records) = submit.records else {
+            send(.error(ErrorReply(code: .invalidArgument, message: "domain \(submit.records.domain) is not supported yet")),
+                requestId: requestId)
+            return
+        }
+        let queued = submit.mode == .queued || (submit.mode == .serverDefault && context.configuration.queuedByDefault)
+        inFlight.wait()
+        let batch = VitalBatch(user: submit.user, records: records, queued: queued)
+        let accepted = context.writer.enqueue(batch) { [self] result in
+            switch result {
+            case .success(let outcome):
+                send(.submitReply(SubmitReply(
+                    accepted: outcome.accepted, updated: outcome.updated, unchanged: outcome.unchanged,
+                    pending: outcome.pending, failures: outcome.failures)), requestId: requestId)
+            case .failure(let error):
+                send(.error(context.errorReply(for: error, connection: id)), requestId: requestId)
+            }
+            inFlight.signal()
+        }
+        if !accepted {
+            inFlight.signal()
+            send(.error(ErrorReply(code: .unavailable, message: "the server is shutting down; submit again later")),
+                requestId: requestId)
+        }
+    }
+
+    /// Encodes and sends one reply; after the peer is gone, replies are dropped.
+    func send(_ message: Message, requestId: UInt32) {
+        let bytes = MessageCodec.encodeFrame(message, requestId: requestId, compressAbove: context.compressAbove)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        guard !peerGone else { return }
+        do {
+            try Socket.sendAll(fd, bytes)
+        } catch {
+            peerGone = true
+            context.logger.debug("connection write failed", ["conn.id": id, "error": error])
+        }
+    }
+
+    /// Waits for every submit in flight to be answered, then closes the descriptor.
+    private func finish() {
+        for _ in 0..<maxInFlight { inFlight.wait() }
+        for _ in 0..<maxInFlight { inFlight.signal() }
+        close(fd)
+    }
+}

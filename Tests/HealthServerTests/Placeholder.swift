@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderHealthServerTests: XCTestCase {
-    func testNothing() {}
-}
