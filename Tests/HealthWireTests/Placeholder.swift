@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderHealthWireTests: XCTestCase {
-    func testNothing() {}
-}
