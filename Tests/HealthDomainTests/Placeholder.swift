@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderHealthDomainTests: XCTestCase {
-    func testNothing() {}
-}
