@@ -123,3 +123,96 @@ public struct SubmitOutcome: Sendable, Equatable {
 
     public init() {}
 }
+
+/// One amount of one nutrient in a nutrition entry, as the source states it.
+public struct NutrientAmount: Sendable, Equatable {
+    /// Catalog short name, column header or alias, such as `protein` or `Energy (kcal)`.
+    public var nutrient: String
+    public var value: Double
+    /// The unit as the source spells it (`g`, `mg`, `µg`, `kcal`, `%DV`, ...); empty when the name implies it.
+    public var unit: String
+
+    public init(nutrient: String, value: Double, unit: String) {
+        self.nutrient = nutrient
+        self.value = value
+        self.unit = unit
+    }
+}
+
+/// One food entry of a nutrition log, as a client submits it; the server keeps it unchanged in raw.
+public struct NutritionRecord: Sendable, Equatable {
+    /// UTC milliseconds when the food was eaten. Without an offset, the local clock time read as UTC.
+    public var eatenMs: Int64
+    /// Minutes east of UTC; nil lets the server use the user's time zone.
+    public var offsetMinutes: Int?
+    /// `breakfast`, `lunch`, `dinner`, `snack`, or the user's own group name kept as given.
+    public var meal: String
+    public var food: String
+    /// The serving as the source wrote it, such as `2.00 oz`; may be empty.
+    public var amount: String
+    public var nutrients: [NutrientAmount]
+    public var source: String
+    public var sourceRecordId: String?
+    public var version: Int64
+
+    public init(
+        eatenMs: Int64, offsetMinutes: Int?, meal: String, food: String, amount: String = "",
+        nutrients: [NutrientAmount], source: String = "", sourceRecordId: String? = nil, version: Int64 = 0
+    ) {
+        self.eatenMs = eatenMs
+        self.offsetMinutes = offsetMinutes
+        self.meal = meal
+        self.food = food
+        self.amount = amount
+        self.nutrients = nutrients
+        self.source = source
+        self.sourceRecordId = sourceRecordId
+        self.version = version
+    }
+}
+
+/// One lab result as printed on a report, as a client submits it; the server keeps it unchanged in raw.
+public struct LabRecord: Sendable, Equatable {
+    /// The test name as printed, such as `Haemoglobin A1c`.
+    public var test: String
+    /// A LOINC code the source states (FHIR coding), or nil; the name decides when the code is not in the catalog.
+    public var code: String?
+    /// The value as printed: `5.4`, `<0.5`, `>90`, `negative`, `1+`, `1:80`.
+    public var valueText: String
+    public var unit: String
+    public var referenceLow: Double?
+    public var referenceHigh: Double?
+    /// The reference range as printed when it is not a pair of numbers, such as `negative`.
+    public var referenceText: String?
+    /// UTC milliseconds of specimen collection. Without an offset, the local clock time read as UTC.
+    public var collectedMs: Int64
+    public var offsetMinutes: Int?
+    /// True when the time is the report's issue time because the source gave no collection time.
+    public var timeIsIssued: Bool
+    public var reportId: String?
+    public var source: String
+    public var sourceRecordId: String?
+    public var version: Int64
+
+    public init(
+        test: String, code: String? = nil, valueText: String, unit: String, referenceLow: Double? = nil,
+        referenceHigh: Double? = nil, referenceText: String? = nil, collectedMs: Int64, offsetMinutes: Int?,
+        timeIsIssued: Bool = false, reportId: String? = nil, source: String = "", sourceRecordId: String? = nil,
+        version: Int64 = 0
+    ) {
+        self.test = test
+        self.code = code
+        self.valueText = valueText
+        self.unit = unit
+        self.referenceLow = referenceLow
+        self.referenceHigh = referenceHigh
+        self.referenceText = referenceText
+        self.collectedMs = collectedMs
+        self.offsetMinutes = offsetMinutes
+        self.timeIsIssued = timeIsIssued
+        self.reportId = reportId
+        self.source = source
+        self.sourceRecordId = sourceRecordId
+        self.version = version
+    }
+}
