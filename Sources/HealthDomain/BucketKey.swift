@@ -18,8 +18,9 @@ public enum BucketKey {
     static let offsetBias: Int64 = 1024
     static let hourStride: Int64 = 2048
 
-    /// The largest UTC offset magnitude, in minutes, that the store accepts (covers -12:00 to +14:00 with room).
-    public static let maximumOffsetMinutes = 18 * 60
+    /// The largest UTC offset magnitude, in minutes, that an hour key can hold. Real offsets span -12:00 to
+    /// +14:00; ISO 8601 allows up to 18:00, but offsets beyond 17:03 cannot be stored and are rejected.
+    public static let maximumOffsetMinutes = 1023
 
     /// The key of the bucket holding local time `localMs` (UTC ms plus the offset) for a sample at `offsetMinutes`.
     public static func key(_ granularity: Granularity, localMs: Int64, offsetMinutes: Int) -> Int64 {

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderHealthStoreTests: XCTestCase {
-    func testNothing() {}
-}
