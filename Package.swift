@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "healthd", targets: ["healthd"]),
         .executable(name: "health", targets: ["health"]),
+        .executable(name: "health-bench", targets: ["health-bench"]),
         .library(name: "HealthClient", targets: ["HealthClient"]),
     ],
     targets: [
@@ -31,6 +32,12 @@ let package = Package(
         .target(name: "HealthClient", dependencies: ["HealthWire", "HealthDomain"], path: "clients/HealthClient"),
         .target(name: "HealthCLI", dependencies: ["HealthClient", "HealthDomain"], path: "clients/HealthCLI"),
         .executableTarget(name: "health", dependencies: ["HealthCLI"], path: "clients/health"),
+
+        .executableTarget(
+            name: "health-bench", dependencies: ["HealthBench"], path: "bench/Sources/health-bench"),
+        .target(
+            name: "HealthBench", dependencies: ["HealthClient", "HealthCLI", "HealthDomain", "HealthWire", "CSQLite"],
+            path: "bench/Sources/HealthBench"),
 
         .testTarget(name: "HealthDomainTests", dependencies: ["HealthDomain", "HealthSchema"]),
         .testTarget(name: "HealthWireTests", dependencies: ["HealthWire"]),
