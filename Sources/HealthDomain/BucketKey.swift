@@ -2,7 +2,7 @@
 //
 // Key layouts (all Int64, ascending in time so a date range is one key range):
 //
-//   hour     (local hours since 1970-01-01T00:00 local) * 2048 + (UTC offset in minutes + 1024)
+//   hour     (local hours since 1970-01-01T00:00 local) * 2048 + (1023 - UTC offset in minutes)
 //   day      local days since 1970-01-01
 //   week     local days since 1970-01-01 of the ISO week's Monday
 //   month    year * 12 + (month - 1)
@@ -10,12 +10,13 @@
 //   year     year
 //
 // The hour key carries the offset so that the hour repeated at a DST fall-back (01:00-02:00 at -04:00 and again
-// at -05:00) stays two buckets. Offsets from -1024 to +1023 minutes fit; real ones span -720 to +840.
+// at -05:00) stays two buckets. The offset is stored descending, so the two sort in the order they happened (the
+// larger offset is the earlier instant). Offsets from -1023 to +1023 minutes fit; real ones span -720 to +840.
 
 public enum BucketKey {
     public static let millisecondsPerHour: Int64 = 3_600_000
     public static let millisecondsPerDay: Int64 = 86_400_000
-    static let offsetBias: Int64 = 1024
+    static let offsetBias: Int64 = 1023
     static let hourStride: Int64 = 2048
 
     /// The largest UTC offset magnitude, in minutes, that an hour key can hold. Real offsets span -12:00 to
@@ -26,7 +27,7 @@ public enum BucketKey {
     public static func key(_ granularity: Granularity, localMs: Int64, offsetMinutes: Int) -> Int64 {
         switch granularity {
         case .hour:
-            return floorDivide(localMs, millisecondsPerHour) * hourStride + Int64(offsetMinutes) + offsetBias
+            return floorDivide(localMs, millisecondsPerHour) * hourStride + offsetBias - Int64(offsetMinutes)
         case .day:
             return floorDivide(localMs, millisecondsPerDay)
         case .week:
@@ -78,7 +79,7 @@ public enum BucketKey {
 
     /// The UTC offset, in minutes, that an hour key carries.
     public static func offsetMinutes(ofHourKey key: Int64) -> Int {
-        Int(key - floorDivide(key, hourStride) * hourStride - offsetBias)
+        Int(offsetBias - (key - floorDivide(key, hourStride) * hourStride))
     }
 
     /// The smallest and largest key whose bucket starts on a local date from `from` through `to` (inclusive).

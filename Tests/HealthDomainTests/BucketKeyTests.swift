@@ -21,11 +21,11 @@ final class BucketKeyTests: XCTestCase {
         XCTAssertEqual(bucketKey(.day, utcMs: after, offsetMinutes: Self.edt), 19792)
         XCTAssertEqual(BucketKey.label(.day, key: 19792), "2024-03-10")
 
-        // Local hour 1 and 3 of day 19792: (19792 * 24 + hour) * 2048 + (offset + 1024).
+        // Local hour 1 and 3 of day 19792: (19792 * 24 + hour) * 2048 + (1023 - offset).
         let hourBefore = bucketKey(.hour, utcMs: before, offsetMinutes: Self.est)
         let hourAfter = bucketKey(.hour, utcMs: after, offsetMinutes: Self.edt)
-        XCTAssertEqual(hourBefore, (19792 * 24 + 1) * 2048 + 724)
-        XCTAssertEqual(hourAfter, (19792 * 24 + 3) * 2048 + 784)
+        XCTAssertEqual(hourBefore, (19792 * 24 + 1) * 2048 + 1323)
+        XCTAssertEqual(hourAfter, (19792 * 24 + 3) * 2048 + 1263)
         XCTAssertEqual(BucketKey.label(.hour, key: hourBefore), "2024-03-10T01:00-05:00")
         XCTAssertEqual(BucketKey.label(.hour, key: hourAfter), "2024-03-10T03:00-04:00")
     }
@@ -54,6 +54,7 @@ final class BucketKeyTests: XCTestCase {
         let firstHour = bucketKey(.hour, utcMs: first, offsetMinutes: Self.edt)
         let secondHour = bucketKey(.hour, utcMs: second, offsetMinutes: Self.est)
         XCTAssertNotEqual(firstHour, secondHour)
+        XCTAssertLessThan(firstHour, secondHour, "the repeated hour must sort in the order it happened")
         XCTAssertEqual(BucketKey.label(.hour, key: firstHour), "2024-11-03T01:00-04:00")
         XCTAssertEqual(BucketKey.label(.hour, key: secondHour), "2024-11-03T01:00-05:00")
         XCTAssertEqual(BucketKey.offsetMinutes(ofHourKey: firstHour), Self.edt)
@@ -154,7 +155,7 @@ final class BucketKeyTests: XCTestCase {
         XCTAssertEqual(BucketKey.localRange(.year, key: 2024), (19723 * day)..<(20089 * day))
         XCTAssertEqual(BucketKey.localRange(.day, key: 19792), (19792 * day)..<(19793 * day))
 
-        let hourKey = (Int64(19792) * 24 + 1) * 2048 + 724
+        let hourKey = (Int64(19792) * 24 + 1) * 2048 + 1323
         let hourStart = (Int64(19792) * 24 + 1) * 3_600_000
         XCTAssertEqual(BucketKey.localRange(.hour, key: hourKey), hourStart..<(hourStart + 3_600_000))
     }

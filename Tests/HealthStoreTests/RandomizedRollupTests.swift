@@ -380,7 +380,7 @@ private struct ReferenceRollups {
         case 0:
             let hourStart = localMs - localMs % millisecondsPerHour
             return Bucket(
-                key: hourStart / millisecondsPerHour * 2048 + Int64(offsetMinutes) + 1024,
+                key: hourStart / millisecondsPerHour * 2048 + 1023 - Int64(offsetMinutes),
                 localEnd: hourStart + millisecondsPerHour)
         case 1:
             let dayStart = milliseconds(midnight)

@@ -1,1 +1,6 @@
-print("health")
+// The `health` executable: everything lives in HealthCLI.
+
+import Glibc
+import HealthCLI
+
+exit(HealthCommand.runMain())

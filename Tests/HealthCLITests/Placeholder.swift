@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderHealthCLITests: XCTestCase {
-    func testNothing() {}
-}
