@@ -51,29 +51,52 @@ public struct RecordFailure: Sendable, Equatable {
 public struct RollupRow: Sendable, Equatable {
     /// The bucket key; see BucketKey for the layout per granularity.
     public var key: Int64
+    /// For labs, `count` includes censored and qualitative results, while sum, minimum, maximum, sum of squares,
+    /// first and last cover the plain numeric ones only.
     public var stats: RollupStats
+    /// Nutrition: local days in the bucket with at least one entry holding this nutrient (1 for a day bucket).
+    public var days: Int64
+    /// Labs: results flagged low or high.
+    public var abnormal: Int64
+    /// Labs: results with a comparator (`<0.5`, `>90`), counted but left out of the sums.
+    public var censored: Int64
+    /// Labs: text results (`negative`, `1+`), counted but left out of the sums.
+    public var qualitative: Int64
 
-    public init(key: Int64, stats: RollupStats) {
+    public init(key: Int64, stats: RollupStats, days: Int64 = 0, abnormal: Int64 = 0, censored: Int64 = 0,
+        qualitative: Int64 = 0) {
         self.key = key
         self.stats = stats
+        self.days = days
+        self.abnormal = abnormal
+        self.censored = censored
+        self.qualitative = qualitative
     }
+
+    /// The number of values in `stats.sum`: all results less the censored and qualitative ones.
+    public var numericCount: Int64 { stats.count - censored - qualitative }
 }
 
-/// The rows of one metric in a query reply, in ascending key order.
+/// The rows of one metric, nutrient or lab test in a query reply, in ascending key order.
 public struct RollupSeries: Sendable, Equatable {
-    /// Catalog short name.
+    /// Catalog short name (vitals, nutrition) or LOINC code (labs).
     public var code: String
+    /// LOINC code for vitals and labs; empty for nutrients.
     public var loinc: String
     /// Canonical unit of every value in the rows.
     public var unit: String
     public var granularity: Granularity
+    /// Empty, or the meal for a nutrition query by meal (`breakfast`, `lunch`, ... or the user's own group name).
+    public var group: String
     public var rows: [RollupRow]
 
-    public init(code: String, loinc: String, unit: String, granularity: Granularity, rows: [RollupRow]) {
+    public init(code: String, loinc: String, unit: String, granularity: Granularity, group: String = "",
+        rows: [RollupRow]) {
         self.code = code
         self.loinc = loinc
         self.unit = unit
         self.granularity = granularity
+        self.group = group
         self.rows = rows
     }
 }

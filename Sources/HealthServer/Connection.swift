@@ -77,8 +77,10 @@ final class Connection: @unchecked Sendable {
             return true
         case .submit(let submit):
             hand(submit, requestId: requestId)
-        case .query, .latest, .status:
+        case .query, .latest, .status, .verify:
             send(answer(action, reader: &reader), requestId: requestId)
+        case .trigger:
+            send(.error(ErrorReply(code: .invalidArgument, message: "trigger is not supported yet")), requestId: requestId)
         }
         return false
     }
@@ -96,6 +98,8 @@ final class Connection: @unchecked Sendable {
                     to: query.to)))
             case .latest(let latest):
                 return .latestReply(LatestReply(values: try reader!.latest(user: latest.user, codes: latest.codes)))
+            case .verify(let verify):
+                return .verifyReply(VerifyReply(mismatches: try reader!.verify(user: verify.user)))
             default:
                 var counters = try reader!.status()
                 for (name, value) in context.counters.snapshot() {

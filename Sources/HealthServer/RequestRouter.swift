@@ -17,6 +17,8 @@ struct RequestRouter {
         case query(Query)
         case latest(Latest)
         case status
+        case trigger(Trigger)
+        case verify(Verify)
     }
 
     let limits: FrameLimits
@@ -48,7 +50,10 @@ struct RequestRouter {
         case .query(let query): return .query(query)
         case .latest(let latest): return .latest(latest)
         case .status: return .status
-        case .hello, .helloReply, .submitReply, .queryReply, .latestReply, .statusReply, .error:
+        case .trigger(let trigger): return validate(trigger)
+        case .verify(let verify): return .verify(verify)
+        case .hello, .helloReply, .submitReply, .queryReply, .latestReply, .statusReply, .triggerReply, .verifyReply,
+            .error:
             return .reply(.error(ErrorReply(
                 code: .unknownMessageType,
                 message: "message type 0x\(String(frame.type, radix: 16)) is a reply, not a request")))
@@ -71,6 +76,17 @@ struct RequestRouter {
         helloReceived = true
         return .reply(.helloReply(HelloReply(
             protocolVersion: WireProtocol.version, serverName: serverName, maxFrameBytes: UInt32(limits.maxFrameBytes))))
+    }
+
+    private func validate(_ trigger: Trigger) -> Action {
+        guard !trigger.user.isEmpty else {
+            return .reply(.error(ErrorReply(code: .invalidArgument, message: "trigger has an empty user name; name the user")))
+        }
+        guard !trigger.work.isEmpty else {
+            return .reply(.error(ErrorReply(
+                code: .invalidArgument, message: "trigger asks for no work; set pending, retry-failed or rebuild")))
+        }
+        return .trigger(trigger)
     }
 
     private func validate(_ submit: Submit) -> Action {

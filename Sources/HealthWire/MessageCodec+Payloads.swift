@@ -18,6 +18,10 @@ extension MessageCodec {
         case .latestReply(let reply): writeLatestReply(reply, to: &writer)
         case .status: break
         case .statusReply(let reply): writeStatusReply(reply, to: &writer)
+        case .trigger(let trigger): writeTrigger(trigger, to: &writer)
+        case .triggerReply(let reply): writeTriggerReply(reply, to: &writer)
+        case .verify(let verify): writeVerify(verify, to: &writer)
+        case .verifyReply(let reply): writer.writeStrings(reply.mismatches)
         case .error(let reply): writeErrorReply(reply, to: &writer)
         }
         return writer.bytes
@@ -41,6 +45,10 @@ extension MessageCodec {
         case .latestReply: message = .latestReply(try readLatestReply(from: &reader))
         case .status: message = .status(Status())
         case .statusReply: message = .statusReply(try readStatusReply(from: &reader))
+        case .trigger: message = .trigger(try readTrigger(from: &reader))
+        case .triggerReply: message = .triggerReply(try readTriggerReply(from: &reader))
+        case .verify: message = .verify(try readVerify(from: &reader))
+        case .verifyReply: message = .verifyReply(VerifyReply(mismatches: try reader.readStrings("VerifyReply.mismatches")))
         case .error: message = .error(try readErrorReply(from: &reader))
         }
         try reader.finish(type)
@@ -87,6 +95,16 @@ extension MessageCodec {
             for record in records {
                 writer.writeVitalRecord(record)
             }
+        case .nutrition(let records):
+            writer.writeVarint(UInt64(records.count))
+            for record in records {
+                writer.writeNutritionRecord(record)
+            }
+        case .labs(let records):
+            writer.writeVarint(UInt64(records.count))
+            for record in records {
+                writer.writeLabRecord(record)
+            }
         }
     }
 
@@ -97,17 +115,32 @@ extension MessageCodec {
             throw WireError(.malformedPayload, "Submit.mode value \(rawMode) names no processing mode")
         }
 
-        let domain = try reader.readDomain("Submit.domain")
-        guard domain == .vitals else {
-            throw WireError(.malformedPayload, "Submit.domain \(domain) has no record layout in protocol version 1")
+        switch try reader.readDomain("Submit.domain") {
+        case .vitals:
+            let count = try reader.readCount("Submit.records", minimumElementBytes: MinimumEncodedBytes.vitalRecord)
+            var records: [VitalRecord] = []
+            records.reserveCapacity(count)
+            for _ in 0..<count {
+                records.append(try reader.readVitalRecord())
+            }
+            return Submit(user: user, mode: mode, records: .vitals(records))
+        case .nutrition:
+            let count = try reader.readCount("Submit.records", minimumElementBytes: MinimumEncodedBytes.nutritionRecord)
+            var records: [NutritionRecord] = []
+            records.reserveCapacity(count)
+            for _ in 0..<count {
+                records.append(try reader.readNutritionRecord())
+            }
+            return Submit(user: user, mode: mode, records: .nutrition(records))
+        case .labs:
+            let count = try reader.readCount("Submit.records", minimumElementBytes: MinimumEncodedBytes.labRecord)
+            var records: [LabRecord] = []
+            records.reserveCapacity(count)
+            for _ in 0..<count {
+                records.append(try reader.readLabRecord())
+            }
+            return Submit(user: user, mode: mode, records: .labs(records))
         }
-        let count = try reader.readCount("Submit.records", minimumElementBytes: MinimumEncodedBytes.vitalRecord)
-        var records: [VitalRecord] = []
-        records.reserveCapacity(count)
-        for _ in 0..<count {
-            records.append(try reader.readVitalRecord())
-        }
-        return Submit(user: user, mode: mode, records: .vitals(records))
     }
 
     static func writeSubmitReply(_ reply: SubmitReply, to writer: inout ByteWriter) {
@@ -145,16 +178,23 @@ extension MessageCodec {
         writer.writeUInt8(query.granularity.rawValue)
         writer.writeCivilDate(query.from)
         writer.writeCivilDate(query.to)
+        writer.writeUInt8(query.byMeal ? QueryFlags.byMeal : 0)
     }
 
     static func readQuery(from reader: inout PayloadReader) throws(WireError) -> Query {
-        Query(
+        var query = Query(
             user: try reader.readString("Query.user"),
             domain: try reader.readDomain("Query.domain"),
             codes: try reader.readStrings("Query.codes"),
             granularity: try reader.readGranularity("Query.granularity"),
             from: try reader.readCivilDate("Query.from"),
             to: try reader.readCivilDate("Query.to"))
+        let flags = try reader.readUInt8("Query.flags")
+        guard flags & ~QueryFlags.byMeal == 0 else {
+            throw WireError(.malformedPayload, "Query.flags has unknown bits set: \(flags)")
+        }
+        query.byMeal = flags & QueryFlags.byMeal != 0
+        return query
     }
 
     static func writeQueryReply(_ reply: QueryReply, to writer: inout ByteWriter) {
@@ -206,6 +246,51 @@ extension MessageCodec {
         return LatestReply(values: values)
     }
 
+    // MARK: - Trigger and Verify
+
+    static func writeTrigger(_ trigger: Trigger, to writer: inout ByteWriter) {
+        writer.writeString(trigger.user)
+        writer.writeUInt8(trigger.domain.rawValue)
+        writer.writeZigzag(Int64(trigger.priority))
+        writer.writeUInt8(trigger.work.rawValue)
+    }
+
+    static func readTrigger(from reader: inout PayloadReader) throws(WireError) -> Trigger {
+        Trigger(
+            user: try reader.readString("Trigger.user"),
+            domain: try reader.readDomain("Trigger.domain"),
+            priority: try reader.readInt32("Trigger.priority"),
+            work: try reader.readTriggerWork("Trigger.work"))
+    }
+
+    static func writeTriggerReply(_ reply: TriggerReply, to writer: inout ByteWriter) {
+        writer.writeZigzag(reply.jobId)
+        writer.writeZigzag(Int64(reply.priority))
+        writer.writeUInt8(reply.work.rawValue)
+        writer.writeVarint(reply.queueDepth)
+    }
+
+    static func readTriggerReply(from reader: inout PayloadReader) throws(WireError) -> TriggerReply {
+        TriggerReply(
+            jobId: try reader.readZigzag("TriggerReply.jobId"),
+            priority: try reader.readInt32("TriggerReply.priority"),
+            work: try reader.readTriggerWork("TriggerReply.work"),
+            queueDepth: try reader.readVarint("TriggerReply.queueDepth"))
+    }
+
+    static func writeVerify(_ verify: Verify, to writer: inout ByteWriter) {
+        if let user = verify.user {
+            writer.writeUInt8(1)
+            writer.writeString(user)
+        } else {
+            writer.writeUInt8(0)
+        }
+    }
+
+    static func readVerify(from reader: inout PayloadReader) throws(WireError) -> Verify {
+        Verify(user: try reader.readPresence("Verify.user") ? try reader.readString("Verify.user") : nil)
+    }
+
     // MARK: - Status and Error
 
     static func writeStatusReply(_ reply: StatusReply, to writer: inout ByteWriter) {
@@ -248,5 +333,28 @@ extension MessageCodec {
             recordIndex = try reader.readUInt32("Error.recordIndex")
         }
         return ErrorReply(rawCode: rawCode, message: message, recordIndex: recordIndex)
+    }
+}
+
+/// Bits of the Query flags byte; the others must be 0.
+enum QueryFlags {
+    static let byMeal: UInt8 = 1 << 0
+}
+
+extension PayloadReader {
+    mutating func readInt32(_ field: StaticString) throws(WireError) -> Int32 {
+        let value = try readZigzag(field)
+        guard let narrow = Int32(exactly: value) else {
+            throw WireError(.malformedPayload, "\(field) \(value) is outside the 32-bit range")
+        }
+        return narrow
+    }
+
+    mutating func readTriggerWork(_ field: StaticString) throws(WireError) -> TriggerWork {
+        let raw = try readUInt8(field)
+        guard raw & ~TriggerWork.all.rawValue == 0 else {
+            throw WireError(.malformedPayload, "\(field) has unknown bits set: \(raw)")
+        }
+        return TriggerWork(rawValue: raw)
     }
 }

@@ -10,12 +10,16 @@ public enum MessageType: UInt16, Sendable, CaseIterable {
     case query = 0x0003
     case latest = 0x0004
     case status = 0x0005
+    case trigger = 0x0006
+    case verify = 0x0007
 
     case helloReply = 0x8001
     case submitReply = 0x8002
     case queryReply = 0x8003
     case latestReply = 0x8004
     case statusReply = 0x8005
+    case triggerReply = 0x8006
+    case verifyReply = 0x8007
 
     case error = 0xFFFF
 }
@@ -57,16 +61,22 @@ public enum ProcessingMode: UInt8, Sendable {
 /// The records of one submit; one case per domain.
 public enum SubmitRecords: Sendable, Equatable {
     case vitals([VitalRecord])
+    case nutrition([NutritionRecord])
+    case labs([LabRecord])
 
     public var domain: HealthDataDomain {
         switch self {
         case .vitals: return .vitals
+        case .nutrition: return .nutrition
+        case .labs: return .labs
         }
     }
 
     public var count: Int {
         switch self {
         case .vitals(let records): return records.count
+        case .nutrition(let records): return records.count
+        case .labs(let records): return records.count
         }
     }
 }
@@ -115,10 +125,12 @@ public struct Query: Sendable, Equatable {
     public var from: CivilDate
     /// Last local date, inclusive.
     public var to: CivilDate
+    /// Nutrition by day only: one series per (nutrient, meal) instead of one per nutrient.
+    public var byMeal: Bool
 
     public init(
         user: String, domain: HealthDataDomain = .vitals, codes: [String], granularity: Granularity, from: CivilDate,
-        to: CivilDate
+        to: CivilDate, byMeal: Bool = false
     ) {
         self.user = user
         self.domain = domain
@@ -126,6 +138,7 @@ public struct Query: Sendable, Equatable {
         self.granularity = granularity
         self.from = from
         self.to = to
+        self.byMeal = byMeal
     }
 }
 
@@ -168,6 +181,76 @@ public struct StatusReply: Sendable, Equatable {
 
     public init(counters: [StatusCounter]) {
         self.counters = counters
+    }
+}
+
+/// What a triggered job does; any combination.
+public struct TriggerWork: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// Categorize and roll up the pending raw rows.
+    public static let pending = TriggerWork(rawValue: 1)
+    /// Categorize again the raw rows that failed, after the catalog grew.
+    public static let retryFailed = TriggerWork(rawValue: 2)
+    /// Rebuild the user's categorized rows and rollups of the domain from raw.
+    public static let rebuild = TriggerWork(rawValue: 4)
+    public static let all: TriggerWork = [.pending, .retryFailed, .rebuild]
+}
+
+/// Enqueues processing for one (user, domain); an existing job of the pair gets the higher priority and the union
+/// of the work.
+public struct Trigger: Sendable, Equatable {
+    public var user: String
+    public var domain: HealthDataDomain
+    /// Higher runs first; jobs of equal priority run in the order they were queued.
+    public var priority: Int32
+    public var work: TriggerWork
+
+    public init(user: String, domain: HealthDataDomain, priority: Int32 = 0, work: TriggerWork = .pending) {
+        self.user = user
+        self.domain = domain
+        self.priority = priority
+        self.work = work
+    }
+}
+
+public struct TriggerReply: Sendable, Equatable {
+    public var jobId: Int64
+    /// The job's priority after this trigger.
+    public var priority: Int32
+    /// The job's work after this trigger.
+    public var work: TriggerWork
+    /// Jobs waiting in the queue, this one included.
+    public var queueDepth: UInt64
+
+    public init(jobId: Int64, priority: Int32, work: TriggerWork, queueDepth: UInt64) {
+        self.jobId = jobId
+        self.priority = priority
+        self.work = work
+        self.queueDepth = queueDepth
+    }
+}
+
+/// Asks the server to recompute every rollup of one user, or of all users, and compare.
+public struct Verify: Sendable, Equatable {
+    /// Nil checks every user.
+    public var user: String?
+
+    public init(user: String? = nil) {
+        self.user = user
+    }
+}
+
+public struct VerifyReply: Sendable, Equatable {
+    /// One line per rollup row that differs from the recompute; empty when every row matches.
+    public var mismatches: [String]
+
+    public init(mismatches: [String]) {
+        self.mismatches = mismatches
     }
 }
 
@@ -229,6 +312,10 @@ public enum Message: Sendable, Equatable {
     case latestReply(LatestReply)
     case status(Status)
     case statusReply(StatusReply)
+    case trigger(Trigger)
+    case triggerReply(TriggerReply)
+    case verify(Verify)
+    case verifyReply(VerifyReply)
     case error(ErrorReply)
 
     public var type: MessageType {
@@ -243,6 +330,10 @@ public enum Message: Sendable, Equatable {
         case .latestReply: return .latestReply
         case .status: return .status
         case .statusReply: return .statusReply
+        case .trigger: return .trigger
+        case .triggerReply: return .triggerReply
+        case .verify: return .verify
+        case .verifyReply: return .verifyReply
         case .error: return .error
         }
     }

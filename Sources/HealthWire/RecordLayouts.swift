@@ -11,16 +11,41 @@ enum VitalRecordPresence {
     static let known: UInt8 = offsetMinutes | sourceRecordId
 }
 
+/// Presence bits of the first byte of a NutritionRecord; the other 6 bits must be 0.
+enum NutritionRecordPresence {
+    static let offsetMinutes: UInt8 = 1 << 0
+    static let sourceRecordId: UInt8 = 1 << 1
+    static let known: UInt8 = offsetMinutes | sourceRecordId
+}
+
+/// Presence bits of the first byte of a LabRecord. Bit 7 is the `timeIsIssued` flag itself and has no field.
+enum LabRecordPresence {
+    static let offsetMinutes: UInt8 = 1 << 0
+    static let sourceRecordId: UInt8 = 1 << 1
+    static let code: UInt8 = 1 << 2
+    static let referenceLow: UInt8 = 1 << 3
+    static let referenceHigh: UInt8 = 1 << 4
+    static let referenceText: UInt8 = 1 << 5
+    static let reportId: UInt8 = 1 << 6
+    static let timeIsIssued: UInt8 = 1 << 7
+}
+
 /// The minimum encoded size of each list element, used to cap counts read from the wire.
 enum MinimumEncodedBytes {
     /// presence, metric, value (8), unit, start, duration, source, version.
     static let vitalRecord = 15
+    /// presence, eaten time, meal, food, amount, nutrient count, source, version.
+    static let nutritionRecord = 8
+    /// name, value (8), unit.
+    static let nutrientAmount = 10
+    /// presence, test, value text, unit, collected time, source, version.
+    static let labRecord = 7
     /// index, reason.
     static let recordFailure = 2
-    /// code, loinc, unit, granularity, row count.
-    static let rollupSeries = 5
-    /// key, count, 6 doubles (48), first time, last time.
-    static let rollupRow = 52
+    /// code, loinc, unit, granularity, group, row count.
+    static let rollupSeries = 6
+    /// key, count, 6 doubles (48), first time, last time, days, abnormal, censored, qualitative.
+    static let rollupRow = 56
     /// code, loinc, unit, time, offset, value (8).
     static let latestValue = 14
     /// name, value.
@@ -42,6 +67,45 @@ extension ByteWriter {
         // Wrapping subtraction keeps any pair of Int64 times encodable; the reader adds it back with wrapping.
         writeZigzag(record.endMs &- record.startMs)
         if let offset = record.offsetMinutes { writeZigzag(Int64(offset)) }
+        writeString(record.source)
+        if let sourceRecordId = record.sourceRecordId { writeString(sourceRecordId) }
+        writeZigzag(record.version)
+    }
+
+    mutating func writeNutritionRecord(_ record: NutritionRecord) {
+        var presence: UInt8 = 0
+        if record.offsetMinutes != nil { presence |= NutritionRecordPresence.offsetMinutes }
+        if record.sourceRecordId != nil { presence |= NutritionRecordPresence.sourceRecordId }
+        writeUInt8(presence)
+
+        writeZigzag(record.eatenMs)
+        if let offset = record.offsetMinutes { writeZigzag(Int64(offset)) }
+        writeString(record.meal)
+        writeString(record.food)
+        writeString(record.amount)
+        writeVarint(UInt64(record.nutrients.count))
+        for amount in record.nutrients {
+            writeString(amount.nutrient)
+            writeDouble(amount.value)
+            writeString(amount.unit)
+        }
+        writeString(record.source)
+        if let sourceRecordId = record.sourceRecordId { writeString(sourceRecordId) }
+        writeZigzag(record.version)
+    }
+
+    mutating func writeLabRecord(_ record: LabRecord) {
+        writeUInt8(LabRecordPresence.byte(of: record))
+        writeString(record.test)
+        if let code = record.code { writeString(code) }
+        writeString(record.valueText)
+        writeString(record.unit)
+        if let low = record.referenceLow { writeDouble(low) }
+        if let high = record.referenceHigh { writeDouble(high) }
+        if let text = record.referenceText { writeString(text) }
+        writeZigzag(record.collectedMs)
+        if let offset = record.offsetMinutes { writeZigzag(Int64(offset)) }
+        if let reportId = record.reportId { writeString(reportId) }
         writeString(record.source)
         if let sourceRecordId = record.sourceRecordId { writeString(sourceRecordId) }
         writeZigzag(record.version)
@@ -71,10 +135,15 @@ extension ByteWriter {
         writeString(series.loinc)
         writeString(series.unit)
         writeUInt8(series.granularity.rawValue)
+        writeString(series.group)
         writeVarint(UInt64(series.rows.count))
         for row in series.rows {
             writeZigzag(row.key)
             writeRollupStats(row.stats)
+            writeVarint(UInt64(clamping: row.days))
+            writeVarint(UInt64(clamping: row.abnormal))
+            writeVarint(UInt64(clamping: row.censored))
+            writeVarint(UInt64(clamping: row.qualitative))
         }
     }
 
@@ -133,6 +202,60 @@ extension PayloadReader {
             offsetMinutes: offsetMinutes, source: source, sourceRecordId: sourceRecordId, version: version)
     }
 
+    mutating func readNutritionRecord() throws(WireError) -> NutritionRecord {
+        let presence = try readUInt8("NutritionRecord.presence")
+        guard presence & ~NutritionRecordPresence.known == 0 else {
+            throw WireError(.malformedPayload, "NutritionRecord.presence has unknown bits set: \(presence)")
+        }
+        let eatenMs = try readZigzag("NutritionRecord.eatenMs")
+        var offsetMinutes: Int?
+        if presence & NutritionRecordPresence.offsetMinutes != 0 {
+            offsetMinutes = try readInt("NutritionRecord.offsetMinutes")
+        }
+        let meal = try readString("NutritionRecord.meal")
+        let food = try readString("NutritionRecord.food")
+        let amount = try readString("NutritionRecord.amount")
+        let count = try readCount("NutritionRecord.nutrients", minimumElementBytes: MinimumEncodedBytes.nutrientAmount)
+        var nutrients: [NutrientAmount] = []
+        nutrients.reserveCapacity(count)
+        for _ in 0..<count {
+            nutrients.append(NutrientAmount(
+                nutrient: try readString("NutrientAmount.nutrient"), value: try readDouble("NutrientAmount.value"),
+                unit: try readString("NutrientAmount.unit")))
+        }
+        let source = try readString("NutritionRecord.source")
+        var sourceRecordId: String?
+        if presence & NutritionRecordPresence.sourceRecordId != 0 {
+            sourceRecordId = try readString("NutritionRecord.sourceRecordId")
+        }
+        return NutritionRecord(
+            eatenMs: eatenMs, offsetMinutes: offsetMinutes, meal: meal, food: food, amount: amount,
+            nutrients: nutrients, source: source, sourceRecordId: sourceRecordId,
+            version: try readZigzag("NutritionRecord.version"))
+    }
+
+    mutating func readLabRecord() throws(WireError) -> LabRecord {
+        let presence = try readUInt8("LabRecord.presence")
+        func has(_ bit: UInt8) -> Bool { presence & bit != 0 }
+        let test = try readString("LabRecord.test")
+        let code = has(LabRecordPresence.code) ? try readString("LabRecord.code") : nil
+        let valueText = try readString("LabRecord.valueText")
+        let unit = try readString("LabRecord.unit")
+        let low = has(LabRecordPresence.referenceLow) ? try readDouble("LabRecord.referenceLow") : nil
+        let high = has(LabRecordPresence.referenceHigh) ? try readDouble("LabRecord.referenceHigh") : nil
+        let referenceText = has(LabRecordPresence.referenceText) ? try readString("LabRecord.referenceText") : nil
+        let collectedMs = try readZigzag("LabRecord.collectedMs")
+        let offsetMinutes = has(LabRecordPresence.offsetMinutes) ? try readInt("LabRecord.offsetMinutes") : nil
+        let reportId = has(LabRecordPresence.reportId) ? try readString("LabRecord.reportId") : nil
+        let source = try readString("LabRecord.source")
+        let sourceRecordId = has(LabRecordPresence.sourceRecordId) ? try readString("LabRecord.sourceRecordId") : nil
+        return LabRecord(
+            test: test, code: code, valueText: valueText, unit: unit, referenceLow: low, referenceHigh: high,
+            referenceText: referenceText, collectedMs: collectedMs, offsetMinutes: offsetMinutes,
+            timeIsIssued: has(LabRecordPresence.timeIsIssued), reportId: reportId, source: source,
+            sourceRecordId: sourceRecordId, version: try readZigzag("LabRecord.version"))
+    }
+
     mutating func readRecordFailure() throws(WireError) -> RecordFailure {
         let index = try readUInt32("RecordFailure.index")
         let reason = try readString("RecordFailure.reason")
@@ -161,14 +284,19 @@ extension PayloadReader {
         let loinc = try readString("RollupSeries.loinc")
         let unit = try readString("RollupSeries.unit")
         let granularity = try readGranularity("RollupSeries.granularity")
+        let group = try readString("RollupSeries.group")
         let rowCount = try readCount("RollupSeries.rows", minimumElementBytes: MinimumEncodedBytes.rollupRow)
         var rows: [RollupRow] = []
         rows.reserveCapacity(rowCount)
         for _ in 0..<rowCount {
             let key = try readZigzag("RollupRow.key")
-            rows.append(RollupRow(key: key, stats: try readRollupStats()))
+            let stats = try readRollupStats()
+            rows.append(RollupRow(
+                key: key, stats: stats, days: try readCounter("RollupRow.days"),
+                abnormal: try readCounter("RollupRow.abnormal"), censored: try readCounter("RollupRow.censored"),
+                qualitative: try readCounter("RollupRow.qualitative")))
         }
-        return RollupSeries(code: code, loinc: loinc, unit: unit, granularity: granularity, rows: rows)
+        return RollupSeries(code: code, loinc: loinc, unit: unit, granularity: granularity, group: group, rows: rows)
     }
 
     mutating func readLatestValue() throws(WireError) -> LatestValue {
@@ -181,7 +309,32 @@ extension PayloadReader {
             value: try readDouble("LatestValue.value"))
     }
 
+    /// Reads a varint count that must fit in an Int64.
+    mutating func readCounter(_ field: StaticString) throws(WireError) -> Int64 {
+        let value = try readVarint(field)
+        guard let counter = Int64(exactly: value) else {
+            throw WireError(.malformedPayload, "\(field) \(value) is above 2^63-1")
+        }
+        return counter
+    }
+
     mutating func readStatusCounter() throws(WireError) -> StatusCounter {
         StatusCounter(name: try readString("StatusCounter.name"), value: try readZigzag("StatusCounter.value"))
+    }
+}
+
+extension LabRecordPresence {
+    /// The presence byte of a lab record: one bit per optional field, and bit 7 for `timeIsIssued`.
+    static func byte(of record: LabRecord) -> UInt8 {
+        var presence: UInt8 = 0
+        if record.offsetMinutes != nil { presence |= offsetMinutes }
+        if record.sourceRecordId != nil { presence |= sourceRecordId }
+        if record.code != nil { presence |= code }
+        if record.referenceLow != nil { presence |= referenceLow }
+        if record.referenceHigh != nil { presence |= referenceHigh }
+        if record.referenceText != nil { presence |= referenceText }
+        if record.reportId != nil { presence |= reportId }
+        if record.timeIsIssued { presence |= timeIsIssued }
+        return presence
     }
 }

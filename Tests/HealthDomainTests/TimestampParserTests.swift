@@ -134,7 +134,7 @@ final class TimestampParserTests: XCTestCase {
         let first = utcMs(1900, 1, 1, 0, 0, offsetMinutes: 0)
         let last = utcMs(2100, 1, 1, 0, 0, offsetMinutes: 0)
         for _ in 0..<5000 {
-            let offset: Int? = Bool.random(using: &generator) ? nil : Int.random(in: -72...72, using: &generator) * 15
+            let offset: Int? = Bool.random(using: &generator) ? nil : Int.random(in: -68...68, using: &generator) * 15
             let timestamp = LocalTimestamp(utcMs: Int64.random(in: first..<last, using: &generator),
                                            offsetMinutes: offset)
             let text = TimestampParser.format(timestamp)

@@ -115,7 +115,7 @@ final class ServerProtocolTests: XCTestCase {
     func testMalformedPayloadGetsErrorAndConnectionGoesOn() throws {
         let connection = try greeted()
         // A Query whose user string claims 200 bytes with 2 present.
-        connection.send(header(length: 8 + 3, type: 0x0003, requestId: 5) + [200, 1, 0x41, 0x42])
+        connection.send(header(length: 8 + 4, type: 0x0003, requestId: 5) + [200, 1, 0x41, 0x42])
         expectError(try connection.receive(), .malformedPayload, requestId: 5)
         try expectStatusWorks(connection, requestId: 6)
     }

@@ -24,7 +24,7 @@ final class CodecRejectionTests: XCTestCase {
     }
 
     func testUnknownMessageType() {
-        for type: UInt16 in [0x0000, 0x0006, 0x8000, 0x8006, 0x7FFF, 0xFFFE] {
+        for type: UInt16 in [0x0000, 0x0008, 0x8000, 0x8008, 0x7FFF, 0xFFFE] {
             assertDecodeFails(Frame(flags: 0, type: type, requestId: 1, payload: []), with: .unknownMessageType)
         }
     }
@@ -166,13 +166,17 @@ final class CodecRejectionTests: XCTestCase {
     func testOutOfRangeEnumBytes() {
         // Submit with mode 3.
         assertPayloadFails([0x00, 0x03, 0x01, 0x00], type: .submit)
-        // Submit with domain 0 and with domain 2, which has no record layout yet.
+        // Submit with domain 0 and with domain 4.
         assertPayloadFails([0x00, 0x00, 0x00, 0x00], type: .submit)
-        assertPayloadFails([0x00, 0x00, 0x02, 0x00], type: .submit)
+        assertPayloadFails([0x00, 0x00, 0x04, 0x00], type: .submit)
         // Latest with domain 4.
         assertPayloadFails([0x00, 0x04, 0x00], type: .latest)
         // Query with granularity 0.
-        assertPayloadFails([0x00, 0x01, 0x00, 0x00, 0x00, 0x00], type: .query)
+        assertPayloadFails([0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00], type: .query)
+        // Query with an undefined flag bit.
+        assertPayloadFails([0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x02], type: .query)
+        // Trigger with an undefined work bit.
+        assertPayloadFails([0x00, 0x01, 0x00, 0x08], type: .trigger)
     }
 
     func testOutOfRangeIntegers() {

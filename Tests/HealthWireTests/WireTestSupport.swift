@@ -34,6 +34,49 @@ enum SampleMessages {
             user: "alice", codes: ["heart_rate", "8867-4"], granularity: .day,
             from: CivilDate(year: 2024, month: 3, day: 1), to: CivilDate(year: 2024, month: 3, day: 31)))
 
+    static let queryByMeal = Message.query(
+        Query(
+            user: "alice", domain: .nutrition, codes: ["protein"], granularity: .day,
+            from: CivilDate(year: 2024, month: 3, day: 1), to: CivilDate(year: 2024, month: 3, day: 1), byMeal: true))
+
+    static let submitNutrition = Message.submit(
+        Submit(
+            user: "alice", mode: .inline,
+            records: .nutrition([
+                NutritionRecord(
+                    eatenMs: 1_709_280_000_000, offsetMinutes: 60, meal: "breakfast", food: "Oats", amount: "40 g",
+                    nutrients: [
+                        NutrientAmount(nutrient: "energy", value: 150, unit: "kcal"),
+                        NutrientAmount(nutrient: "protein", value: 5.5, unit: "g"),
+                    ], source: "cronometer", sourceRecordId: "c-1", version: 0)
+            ])))
+
+    static let submitLabs = Message.submit(
+        Submit(
+            user: "alice", mode: .queued,
+            records: .labs([
+                LabRecord(
+                    test: "HbA1c", code: "4548-4", valueText: "6.8", unit: "%", referenceLow: 4, referenceHigh: 5.6,
+                    collectedMs: 1_709_280_000_000, offsetMinutes: 0, reportId: "r-7", source: "fhir",
+                    sourceRecordId: "obs-1"),
+                LabRecord(
+                    test: "CRP", valueText: "<0.5", unit: "mg/L", referenceText: "below 5",
+                    collectedMs: 1_709_280_000_000, offsetMinutes: nil, timeIsIssued: true),
+            ])))
+
+    static let trigger = Message.trigger(
+        Trigger(user: "alice", domain: .labs, priority: -3, work: [.retryFailed, .rebuild]))
+
+    static let triggerReply = Message.triggerReply(
+        TriggerReply(jobId: 42, priority: 5, work: [.pending, .retryFailed], queueDepth: 2))
+
+    static let verify = Message.verify(Verify(user: "alice"))
+
+    static let verifyAll = Message.verify(Verify())
+
+    static let verifyReply = Message.verifyReply(
+        VerifyReply(mismatches: ["vitals_day user 1 metric 1 bucket 19783: count 2, recomputed 3"]))
+
     static let queryReply = Message.queryReply(
         QueryReply(series: [
             RollupSeries(
@@ -45,7 +88,29 @@ enum SampleMessages {
                             count: 2, sum: 130, minimum: 60, maximum: 70, sumOfSquares: 8500,
                             firstTime: 1_709_280_000_000, firstValue: 60, lastTime: 1_709_283_600_000,
                             lastValue: 70))
-                ])
+                ]),
+            RollupSeries(
+                code: "4548-4", loinc: "4548-4", unit: "%", granularity: .quarter,
+                rows: [
+                    RollupRow(
+                        key: 2024 * 4,
+                        stats: RollupStats(
+                            count: 3, sum: 6.8, minimum: 6.8, maximum: 6.8, sumOfSquares: 46.24,
+                            firstTime: 1_709_280_000_000, firstValue: 6.8, lastTime: 1_709_280_000_000,
+                            lastValue: 6.8),
+                        abnormal: 1, censored: 1, qualitative: 1)
+                ]),
+            RollupSeries(
+                code: "protein", loinc: "", unit: "g", granularity: .day, group: "breakfast",
+                rows: [
+                    RollupRow(
+                        key: 19_783,
+                        stats: RollupStats(
+                            count: 1, sum: 5.5, minimum: 5.5, maximum: 5.5, sumOfSquares: 30.25,
+                            firstTime: 1_709_280_000_000, firstValue: 5.5, lastTime: 1_709_280_000_000,
+                            lastValue: 5.5),
+                        days: 1)
+                ]),
         ]))
 
     static let latest = Message.latest(Latest(user: "alice"))
@@ -75,6 +140,9 @@ enum SampleMessages {
         ("hello", hello), ("helloReply", helloReply), ("submit", submit), ("submitReply", submitReply),
         ("query", query), ("queryReply", queryReply), ("latest", latest), ("latestReply", latestReply),
         ("status", status), ("statusReply", statusReply), ("error", error),
+        ("queryByMeal", queryByMeal), ("submitNutrition", submitNutrition), ("submitLabs", submitLabs),
+        ("trigger", trigger), ("triggerReply", triggerReply), ("verify", verify), ("verifyAll", verifyAll),
+        ("verifyReply", verifyReply),
         ("errorUnknownCode", errorWithUnknownCode),
     ]
 
