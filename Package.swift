@@ -30,7 +30,8 @@ let package = Package(
         .executableTarget(name: "healthd", dependencies: ["HealthServer"], path: "Sources/healthd"),
 
         .target(name: "HealthClient", dependencies: ["HealthWire", "HealthDomain"], path: "clients/HealthClient"),
-        .target(name: "HealthCLI", dependencies: ["HealthClient", "HealthDomain"], path: "clients/HealthCLI"),
+        .target(
+            name: "HealthCLI", dependencies: ["HealthClient", "HealthDomain", "HealthSchema"], path: "clients/HealthCLI"),
         .executableTarget(name: "health", dependencies: ["HealthCLI"], path: "clients/health"),
 
         .executableTarget(
@@ -42,7 +43,7 @@ let package = Package(
         .testTarget(name: "HealthDomainTests", dependencies: ["HealthDomain", "HealthSchema"]),
         .testTarget(name: "HealthWireTests", dependencies: ["HealthWire"]),
         .testTarget(name: "HealthStoreTests", dependencies: ["HealthStore", "HealthDomain", "CSQLite"]),
-        .testTarget(name: "HealthCLITests", dependencies: ["HealthCLI", "HealthClient"]),
+        .testTarget(name: "HealthCLITests", dependencies: ["HealthCLI", "HealthClient"], exclude: ["Fixtures"]),
         .testTarget(
             name: "HealthServerTests",
             dependencies: ["HealthServer", "HealthClient", "HealthWire", "HealthStore", "healthd", "health"]),
