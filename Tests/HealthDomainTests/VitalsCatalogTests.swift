@@ -223,29 +223,6 @@ final class VitalsCatalogTests: XCTestCase {
         XCTAssertNotNil(accepted(catalog.categorize(name: "heart_rate", value: 300, unit: "bpm")), "bounds inclusive")
     }
 
-    func testCategorizeThroughput() throws {
-        // A million records in a few seconds is the target. With these inputs on a 2-core x86-64 machine, a release
-        // build took about 0.2 s and a debug build about 0.4 s, so the 10 s limit leaves room for a busy machine.
-        let catalog = try embeddedCatalog()
-        let inputs: [(String, Double, String)] = [
-            ("HKQuantityTypeIdentifierHeartRate", 72, "count/min"), ("HKQuantityTypeIdentifierStepCount", 120, "count"),
-            ("body_weight", 160, "lb"), ("8310-5", 98.6, "[degF]"), ("blood_glucose", 5.4, "mmol<180.1558800000541>/L"),
-        ]
-        let count = 1_000_000
-        var acceptedCount = 0
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for index in 0..<count {
-                let (name, value, unit) = inputs[index % inputs.count]
-                if case .accepted = catalog.categorize(name: name, value: value, unit: unit) {
-                    acceptedCount += 1
-                }
-            }
-        }
-        XCTAssertEqual(acceptedCount, count)
-        XCTAssertLessThan(elapsed, .seconds(10), "\(count) records took \(elapsed)")
-    }
-
     // MARK: - Catalog text
 
     private func catalogText(_ rows: String...) -> String {
