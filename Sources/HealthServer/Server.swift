@@ -14,8 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var limits = FrameLimits()
     /// Submits without an explicit mode are queued instead of processed inline.
     public var queuedByDefault = false
-    /// Off only for the benchmark's ceiling: raw and categorized rows without rollups.
-    public var rollupsEnabled = true
+    /// Not incremental only for benchmark comparisons: `.off` is the ceiling, `.recompute` the approach that
+    /// incremental rollups replace.
+    public var rollupMode: RollupMode = .incremental
     /// Submits one connection may have waiting for the writer before its reads pause.
     public var maxInFlightSubmits = 32
     /// Where to write the bound port once listening (useful with port 0), or nil.
@@ -77,7 +78,7 @@ public final class Server: @unchecked Sendable {
         logger.info("opening database", ["db.path": configuration.databasePath])
         let writer = try WriteCoordinator(
             path: configuration.databasePath, catalog: catalog,
-            options: StoreOptions(rollupsEnabled: configuration.rollupsEnabled), logger: logger, counters: counters)
+            options: StoreOptions(rollupMode: configuration.rollupMode), logger: logger, counters: counters)
         context = ServerContext(
             configuration: configuration, catalog: catalog, logger: logger, counters: counters, writer: writer)
 

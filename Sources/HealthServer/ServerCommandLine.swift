@@ -2,6 +2,7 @@
 
 import Foundation
 import Glibc
+import HealthStore
 
 public enum ServerCommandLine {
     public static let usage = """
@@ -14,7 +15,10 @@ public enum ServerCommandLine {
           --listen HOST:PORT         address to listen on (default: 127.0.0.1:7070; port 0 picks a free port)
           --port-file PATH           write the bound port to PATH once listening
           --processing inline|queued default processing of submits (default: inline)
-          --no-rollups               store raw and categorized rows only (benchmark ceiling)
+          --rollups MODE             how rollups are kept: incremental (default), off (raw and categorized rows
+                                     only, the benchmark ceiling) or recompute (recompute every touched bucket
+                                     from its rows after each transaction, for benchmark comparisons)
+          --no-rollups               the same as --rollups off
           --max-frame-bytes N        largest accepted frame, in bytes (default: 16777216)
           --max-decompressed-bytes N largest accepted payload after decompression, in bytes (default: 67108864)
           --log-level LEVEL          trace, debug, info, warning or error (default: info)
@@ -52,7 +56,13 @@ public enum ServerCommandLine {
                 case "queued": configuration.queuedByDefault = true
                 case let other: throw UsageError(message: "invalid --processing value '\(other)'; use inline or queued")
                 }
-            case "--no-rollups": configuration.rollupsEnabled = false
+            case "--no-rollups": configuration.rollupMode = .off
+            case "--rollups":
+                let text = try value()
+                guard let mode = RollupMode(rawValue: text) else {
+                    throw UsageError(message: "invalid --rollups value '\(text)'; use incremental, off or recompute")
+                }
+                configuration.rollupMode = mode
             case "--max-frame-bytes": configuration.limits.maxFrameBytes = try positiveInteger(option, try value())
             case "--max-decompressed-bytes":
                 configuration.limits.maxDecompressedBytes = try positiveInteger(option, try value())

@@ -19,12 +19,32 @@ public struct VitalBatch: Sendable {
     }
 }
 
+/// How the writer keeps the vitals rollup tables current.
+public enum RollupMode: String, Sendable, CaseIterable {
+    /// Each transaction's samples are combined per bucket in memory and applied as deltas (the default).
+    case incremental
+    /// No rollups: raw and categorized rows only, the benchmark's ceiling.
+    case off
+    /// After the rows of a transaction are stored, every bucket they touch is recomputed from all categorized
+    /// rows in it. This is the periodic re-aggregation that incremental rollups replace, kept for the benchmark.
+    case recompute
+}
+
 /// Store options fixed when the database is opened.
 public struct StoreOptions: Sendable {
-    /// When false the writer stores raw and categorized rows but maintains no rollups (the benchmark's ceiling).
-    public var rollupsEnabled: Bool = true
+    public var rollupMode: RollupMode = .incremental
+
+    /// False when the writer maintains no rollups (`rollupMode == .off`). Setting true selects `.incremental`.
+    public var rollupsEnabled: Bool {
+        get { rollupMode != .off }
+        set { rollupMode = newValue ? .incremental : .off }
+    }
 
     public init(rollupsEnabled: Bool = true) {
-        self.rollupsEnabled = rollupsEnabled
+        self.rollupMode = rollupsEnabled ? .incremental : .off
+    }
+
+    public init(rollupMode: RollupMode) {
+        self.rollupMode = rollupMode
     }
 }

@@ -9,9 +9,9 @@ extension StoreReader {
     /// than a recompute, so doubles may differ in the last bits.
     static let verifyTolerance = 1e-9
 
-    /// Recomputes every vitals rollup row of `user` (or of all users when nil) and returns one line per
-    /// difference: a missing row, an extra row or a field that differs. An empty result means the rollups
-    /// are consistent. Also reports categorized rows whose raw row is not aggregated, and the reverse.
+    /// Recomputes every vitals, nutrition and labs rollup row of `user` (or of all users when nil) and returns
+    /// one line per difference: a missing row, an extra row or a field that differs. An empty result means the
+    /// rollups are consistent. Also reports categorized rows whose raw row is not aggregated, and the reverse.
     ///
     /// The lines contain health values (stored and recomputed); show them to the data's owner, never log them.
     /// Throws `.unknownUser` for a user that was never seen.
@@ -36,6 +36,8 @@ extension StoreReader {
                         prefix: prefix)
                 }
             }
+            problems += try verifyNutrition(userId: userId, userNames: userNames)
+            problems += try verifyLabs(userId: userId, userNames: userNames)
             return problems
         }
     }

@@ -8,15 +8,19 @@ import HealthDomain
 public final class StoreReader {
     let connection: Connection
     let catalog: VitalsCatalog
+    let catalogs: StoreCatalogs
     private var rollupQueries: [Granularity: Statement] = [:]
+    /// Prepared statements of the nutrition and labs queries, by SQL text.
+    var domainStatements: [String: Statement] = [:]
     private let selectUser: Statement
     private let selectLatest: Statement
 
     /// Opens the database at `path` read-only. The writer must have created it, because a reader applies no
     /// migrations. Throws StoreError when the file cannot be opened.
-    public init(path: String, catalog: VitalsCatalog) throws {
+    public init(path: String, catalogs: StoreCatalogs) throws {
         connection = try Connection(path: path, mode: .reader)
-        self.catalog = catalog
+        self.catalog = catalogs.vitals
+        self.catalogs = catalogs
         selectUser = try connection.prepare("SELECT id FROM users WHERE name = ?1")
         // The newest start may belong to a sample whose local start lies up to two maximum offsets below the
         // newest local start, so only that window of the index is scanned.
@@ -31,6 +35,7 @@ public final class StoreReader {
 
     public func close() {
         rollupQueries.removeAll()
+        domainStatements.removeAll()
         connection.close()
     }
 
@@ -120,7 +125,7 @@ public final class StoreReader {
                 StatusCounter(name: "vitals.categorized", value: try count("SELECT count(*) FROM vitals")),
                 StatusCounter(name: "users", value: try count("SELECT count(*) FROM users")),
                 StatusCounter(name: "jobs.queued", value: try count("SELECT count(*) FROM jobs")),
-            ]
+            ] + (try domainStatusCounters())
         }
     }
 

@@ -13,28 +13,42 @@ public final class StoreWriter {
     /// The migrations this open applied, in order; empty when the schema was already current.
     public private(set) var appliedMigrations: [Migration]
 
-    private let connection: Connection
+    let connection: Connection
     private let catalog: VitalsCatalog
     private let options: StoreOptions
     /// The kind of every metric in the metrics table, including metrics the current catalog dropped.
     private let kindOfMetric: [Int: MetricKind]
-    private let users: UserDirectory
+    let users: UserDirectory
     private let raw: VitalsRawStatements
     private let rollups: VitalsRollupUpdater
+    /// Set only in the `.recompute` rollup mode.
+    private let recompute: RecomputeRollups?
+    let nutrition: NutritionWriter
+    let labs: LabWriter
+    let jobs: JobQueue
+    let pendingVitals: PendingVitalsStatements
 
-    /// Opens or creates the database at `path`, applies pending migrations and copies the catalog's metrics
-    /// into the metrics table. Throws StoreError when the file cannot be opened or a migration fails.
-    public init(path: String, catalog: VitalsCatalog, options: StoreOptions = .init()) throws {
+    /// Opens or creates the database at `path`, applies pending migrations and copies the catalogs' metrics,
+    /// nutrients and lab tests into their tables. Throws StoreError when the file cannot be opened or a
+    /// migration fails.
+    public init(path: String, catalogs: StoreCatalogs, options: StoreOptions = .init()) throws {
         connection = try Connection(path: path, mode: .writer)
-        self.catalog = catalog
+        self.catalog = catalogs.vitals
         self.options = options
         appliedMigrations = try MigrationRunner.apply(
             HealthSchema.migrations, to: connection, nowMs: StoreWriter.currentTimeMs())
-        try StoreWriter.syncMetrics(from: catalog, into: connection)
+        try StoreWriter.syncMetrics(from: catalogs.vitals, into: connection)
         kindOfMetric = try StoreWriter.loadMetricKinds(connection)
         users = try UserDirectory(connection: connection)
         raw = try VitalsRawStatements(connection: connection)
         rollups = try VitalsRollupUpdater(connection: connection, kindOfMetric: kindOfMetric)
+        recompute = options.rollupMode == .recompute
+            ? try RecomputeRollups(connection: connection, kindOfMetric: kindOfMetric) : nil
+        nutrition = try NutritionWriter(
+            connection: connection, catalog: catalogs.nutrients, maintainsRollups: options.rollupsEnabled)
+        labs = try LabWriter(connection: connection, catalog: catalogs.labs, maintainsRollups: options.rollupsEnabled)
+        jobs = try JobQueue(connection: connection)
+        pendingVitals = try PendingVitalsStatements(connection: connection)
     }
 
     /// Closes the database. Later calls throw StoreError with code `.closed`.
@@ -71,12 +85,14 @@ public final class StoreWriter {
                 for index in order {
                     outcomes[index] = try apply(batches[index], nowMs: nowMs)
                 }
-                if options.rollupsEnabled {
+                if options.rollupMode == .incremental {
                     try rollups.flush()
                 }
+                try recompute?.flush()
             }
         } catch {
             rollups.discard()
+            recompute?.discard()
             users.forgetAll()
             throw error
         }
@@ -98,14 +114,14 @@ public final class StoreWriter {
         }
     }
 
-    private func apply(_ batch: VitalBatch, nowMs: Int64) throws -> SubmitOutcome {
+    func apply(_ batch: VitalBatch, nowMs: Int64) throws -> SubmitOutcome {
         let user = try users.resolve(batch.user, connection: connection, nowMs: nowMs)
         var outcome = SubmitOutcome()
         for (index, record) in batch.records.enumerated() {
             try apply(record, index: UInt32(index), user: user, queued: batch.queued, nowMs: nowMs, outcome: &outcome)
         }
         if batch.queued && outcome.pending > 0 {
-            // TODO: no worker processes pending rows yet; they stay pending until the queue worker exists.
+            // processNextJob categorizes the pending rows later.
             try raw.enqueueProcessingJob(userId: user.id, nowMs: nowMs)
         }
         return outcome
@@ -147,9 +163,10 @@ public final class StoreWriter {
             outcome.pending += 1
         case .categorized(let sample):
             try raw.insertCategorized(sample, rawId: rawId)
-            if options.rollupsEnabled {
+            if options.rollupMode == .incremental {
                 rollups.add(sample, isReplacement: stored != nil)
             }
+            recompute?.touch(sample)
             if stored != nil {
                 outcome.updated += 1
             } else {
@@ -158,16 +175,44 @@ public final class StoreWriter {
         }
     }
 
+    /// Stores the categorized sample of a pending raw row that a queue job categorized, and reports it to the
+    /// rollups as the inline path does. `isReplacement` as in VitalsRollupUpdater.add.
+    func storeQueuedSample(_ sample: CategorizedSample, rawId: Int64, isReplacement: Bool) throws {
+        try raw.insertCategorized(sample, rawId: rawId)
+        if options.rollupMode == .incremental {
+            rollups.add(sample, isReplacement: isReplacement)
+        }
+        recompute?.touch(sample)
+    }
+
+    /// Writes the pending vitals rollup changes. Must run inside the transaction that made them.
+    func flushVitalsRollups() throws {
+        if options.rollupMode == .incremental {
+            try rollups.flush()
+        }
+        try recompute?.flush()
+    }
+
+    /// Drops the pending vitals rollup changes and the cached users, after a rollback.
+    func discardVitalsChanges() {
+        rollups.discard()
+        recompute?.discard()
+        users.forgetAll()
+    }
+
     private func removeCategorized(rawId: Int64, userId: Int64) throws {
         let removed = try raw.removeCategorized(rawId: rawId, userId: userId, kindOfMetric: kindOfMetric)
-        if let removed, options.rollupsEnabled {
+        if let removed, options.rollupMode == .incremental {
             rollups.retract(removed)
+        }
+        if let removed {
+            recompute?.touch(removed)
         }
     }
 
     // MARK: - Categorizing
 
-    private enum Evaluation {
+    enum Evaluation {
         case failed(String)
         case pending
         case categorized(CategorizedSample)
@@ -187,7 +232,7 @@ public final class StoreWriter {
     }
 
     /// Checks a record and, unless it is queued, maps it onto the catalog.
-    private func evaluate(_ record: VitalRecord, userId: Int64, offsetMinutes: Int, queued: Bool) -> Evaluation {
+    func evaluate(_ record: VitalRecord, userId: Int64, offsetMinutes: Int, queued: Bool) -> Evaluation {
         if let reason = VitalsRules.timeFailure(
             startMs: record.startMs, endMs: record.endMs, offsetMinutes: offsetMinutes)
         {
