@@ -79,8 +79,8 @@ final class Connection: @unchecked Sendable {
             hand(submit, requestId: requestId)
         case .query, .latest, .status, .verify:
             send(answer(action, reader: &reader), requestId: requestId)
-        case .trigger:
-            send(.error(ErrorReply(code: .invalidArgument, message: "trigger is not supported yet")), requestId: requestId)
+        case .trigger(let trigger):
+            hand(trigger, requestId: requestId)
         }
         return false
     }
@@ -89,15 +89,16 @@ final class Connection: @unchecked Sendable {
     private func answer(_ action: RequestRouter.Action, reader: inout StoreReader?) -> Message {
         do {
             if reader == nil {
-                reader = try StoreReader(path: context.configuration.databasePath, catalog: context.catalog)
+                reader = try StoreReader(path: context.configuration.databasePath, catalogs: context.catalogs)
             }
             switch action {
             case .query(let query):
                 return .queryReply(QueryReply(series: try reader!.query(
-                    user: query.user, codes: query.codes, granularity: query.granularity, from: query.from,
-                    to: query.to)))
+                    user: query.user, domain: query.domain, codes: query.codes, granularity: query.granularity,
+                    from: query.from, to: query.to, byMeal: query.byMeal)))
             case .latest(let latest):
-                return .latestReply(LatestReply(values: try reader!.latest(user: latest.user, codes: latest.codes)))
+                return .latestReply(LatestReply(
+                    values: try reader!.latest(user: latest.user, domain: latest.domain, codes: latest.codes)))
             case .verify(let verify):
                 return .verifyReply(VerifyReply(mismatches: try reader!.verify(user: verify.user)))
             default:
@@ -105,7 +106,8 @@ final class Connection: @unchecked Sendable {
                 for (name, value) in context.counters.snapshot() {
                     counters.append(StatusCounter(name: name, value: value))
                 }
-                counters.append(StatusCounter(name: "server.writer.queued_submits", value: Int64(context.writer.queuedSubmits)))
+                counters.append(
+                    StatusCounter(name: "server.writer.queued_requests", value: Int64(context.writer.queuedRequests)))
                 return .statusReply(StatusReply(counters: counters))
             }
         } catch {
@@ -115,14 +117,15 @@ final class Connection: @unchecked Sendable {
 
     /// Hands a submit to the writer; blocks while this connection has the maximum number of submits in flight.
     private func hand(_ submit: Submit, requestId: UInt32) {
-        guard case .vitals(let records) = submit.records else {
-            send(.error(ErrorReply(code: .invalidArgument, message: "domain \(submit.records.domain) is not supported yet")),
-                requestId: requestId)
-            return
-        }
         let queued = submit.mode == .queued || (submit.mode == .serverDefault && context.configuration.queuedByDefault)
+        let batch: SubmissionBatch
+        switch submit.records {
+        case .vitals(let records): batch = .vitals(VitalBatch(user: submit.user, records: records, queued: queued))
+        case .nutrition(let records):
+            batch = .nutrition(NutritionBatch(user: submit.user, records: records, queued: queued))
+        case .labs(let records): batch = .labs(LabBatch(user: submit.user, records: records, queued: queued))
+        }
         inFlight.wait()
-        let batch = VitalBatch(user: submit.user, records: records, queued: queued)
         let accepted = context.writer.enqueue(batch) { [self] result in
             switch result {
             case .success(let outcome):
@@ -137,6 +140,28 @@ final class Connection: @unchecked Sendable {
         if !accepted {
             inFlight.signal()
             send(.error(ErrorReply(code: .unavailable, message: "the server is shutting down; submit again later")),
+                requestId: requestId)
+        }
+    }
+
+    /// Hands a trigger to the writer, which owns the job table; the reply follows its commit.
+    private func hand(_ trigger: Trigger, requestId: UInt32) {
+        inFlight.wait()
+        let accepted = context.writer.enqueue(trigger) { [self] result in
+            switch result {
+            case .success(let (state, depth)):
+                send(.triggerReply(TriggerReply(
+                    jobId: state.jobId, priority: Int32(clamping: state.priority),
+                    work: TriggerWork(rawValue: UInt8(truncatingIfNeeded: state.work.rawValue)),
+                    queueDepth: UInt64(max(depth, 0)))), requestId: requestId)
+            case .failure(let error):
+                send(.error(context.errorReply(for: error, connection: id)), requestId: requestId)
+            }
+            inFlight.signal()
+        }
+        if !accepted {
+            inFlight.signal()
+            send(.error(ErrorReply(code: .unavailable, message: "the server is shutting down; trigger again later")),
                 requestId: requestId)
         }
     }

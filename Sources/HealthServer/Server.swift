@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
 /// What every connection shares.
 final class ServerContext: Sendable {
     let configuration: ServerConfiguration
-    let catalog: VitalsCatalog
+    let catalogs: StoreCatalogs
     let logger: Logger
     let counters: ServerCounters
     let writer: WriteCoordinator
@@ -37,10 +37,10 @@ final class ServerContext: Sendable {
     /// Replies above this many payload bytes are zstd compressed.
     let compressAbove = 1024
 
-    init(configuration: ServerConfiguration, catalog: VitalsCatalog, logger: Logger, counters: ServerCounters,
+    init(configuration: ServerConfiguration, catalogs: StoreCatalogs, logger: Logger, counters: ServerCounters,
         writer: WriteCoordinator) {
         self.configuration = configuration
-        self.catalog = catalog
+        self.catalogs = catalogs
         self.logger = logger
         self.counters = counters
         self.writer = writer
@@ -70,17 +70,14 @@ public final class Server: @unchecked Sendable {
     /// Opens the database (applying migrations) and starts listening; requests are served once `run()` is called.
     public init(configuration: ServerConfiguration) throws {
         let logger = Logger(level: configuration.logLevel)
-        guard let catalogText = HealthSchema.file(named: "vitals-catalog.tsv") else {
-            throw ServerError.missingCatalog("vitals-catalog.tsv")
-        }
-        let catalog = try VitalsCatalog(tsv: catalogText)
+        let catalogs = try StoreCatalogs.embedded()
         let counters = ServerCounters()
         logger.info("opening database", ["db.path": configuration.databasePath])
         let writer = try WriteCoordinator(
-            path: configuration.databasePath, catalog: catalog,
+            path: configuration.databasePath, catalogs: catalogs,
             options: StoreOptions(rollupMode: configuration.rollupMode), logger: logger, counters: counters)
         context = ServerContext(
-            configuration: configuration, catalog: catalog, logger: logger, counters: counters, writer: writer)
+            configuration: configuration, catalogs: catalogs, logger: logger, counters: counters, writer: writer)
 
         let (fd, port) = try Socket.listen(on: configuration.listen)
         listenFd = fd

@@ -10,6 +10,9 @@ final class ServerCounters: @unchecked Sendable {
     private var records: Int64 = 0
     private var transactions: Int64 = 0
     private var protocolErrors: Int64 = 0
+    private var jobSteps: Int64 = 0
+    private var jobRows: Int64 = 0
+    private var jobsFinished: Int64 = 0
     private let startedMs = Int64(Date().timeIntervalSince1970 * 1000)
 
     func connectionOpened() {
@@ -31,6 +34,14 @@ final class ServerCounters: @unchecked Sendable {
         }
     }
 
+    func recordJobStep(rows: Int, finished: Bool) {
+        lock.withLock {
+            jobSteps += 1
+            jobRows += Int64(rows)
+            if finished { jobsFinished += 1 }
+        }
+    }
+
     func recordProtocolError() {
         lock.withLock { protocolErrors += 1 }
     }
@@ -45,6 +56,9 @@ final class ServerCounters: @unchecked Sendable {
                 ("server.records", records),
                 ("server.transactions", transactions),
                 ("server.protocol_errors", protocolErrors),
+                ("server.jobs.steps", jobSteps),
+                ("server.jobs.rows", jobRows),
+                ("server.jobs.finished", jobsFinished),
                 ("server.uptime_ms", Int64(Date().timeIntervalSince1970 * 1000) - startedMs),
             ]
         }

@@ -1,43 +1,58 @@
-// The single writer: one thread owns the store's write connection and commits the submits of every connection
-// together (group commit). A submitter's completion runs only after the transaction holding its rows commits.
+// The single writer: one thread owns the store's write connection. It commits the submits of every connection
+// together (group commit), runs triggers, and works through the job queue when no submit is waiting.
 //
 // Workload: many connections each with a few pipelined submits of hundreds to thousands of records. The writer
 // takes everything queued (up to a record cap) into one transaction, so under load each commit's fsync is shared
-// by many submits, and while idle it sleeps on a condition variable.
+// by many submits. A submitter's completion runs only after the transaction holding its rows commits. Queued jobs
+// run one step (one transaction) at a time between groups of submits, so submits never wait behind a long job.
+// With no submit and no job, the thread sleeps on a condition variable: no polling.
 
 import Foundation
 import HealthDomain
 import HealthStore
+import HealthWire
 
 final class WriteCoordinator: @unchecked Sendable {
-    typealias Completion = @Sendable (Result<SubmitOutcome, Error>) -> Void
+    typealias SubmitCompletion = @Sendable (Result<SubmitOutcome, Error>) -> Void
+    /// The job after the trigger, and the number of jobs queued across domains.
+    typealias TriggerCompletion = @Sendable (Result<(JobState, Int), Error>) -> Void
 
-    private struct Item {
-        let batch: VitalBatch
-        let completion: Completion
+    private enum Item {
+        case submit(SubmissionBatch, SubmitCompletion)
+        case trigger(Trigger, TriggerCompletion)
+
+        var recordCount: Int {
+            if case .submit(let batch, _) = self { return batch.recordCount }
+            return 0
+        }
     }
 
     /// The most records one transaction takes; more stay queued for the next one.
     let maxRecordsPerTransaction: Int
+    /// The most pending rows one step of a queued job processes in its transaction.
+    let maxRowsPerJobStep: Int
     private let logger: Logger
     private let counters: ServerCounters
     private let condition = NSCondition()
     private var queue: [Item] = []
     private var stopping = false
+    /// False once the job queue was found empty; set again by anything that may enqueue a job.
+    private var jobsMayBeQueued = true
     private let finished = DispatchSemaphore(value: 0)
 
     /// Opens the store on the writer thread and starts it; throws what opening the store threw.
-    init(path: String, catalog: VitalsCatalog, options: StoreOptions, logger: Logger, counters: ServerCounters,
-        maxRecordsPerTransaction: Int = 100_000) throws {
+    init(path: String, catalogs: StoreCatalogs, options: StoreOptions, logger: Logger, counters: ServerCounters,
+        maxRecordsPerTransaction: Int = 100_000, maxRowsPerJobStep: Int = 10_000) throws {
         self.logger = logger
         self.counters = counters
         self.maxRecordsPerTransaction = maxRecordsPerTransaction
+        self.maxRowsPerJobStep = maxRowsPerJobStep
 
         let opened = OpenResult()
         let thread = Thread { [self] in
             let writer: StoreWriter
             do {
-                writer = try StoreWriter(path: path, catalog: catalog, options: options)
+                writer = try StoreWriter(path: path, catalogs: catalogs, options: options)
             } catch {
                 opened.set(.failure(error))
                 finished.signal()
@@ -53,24 +68,34 @@ final class WriteCoordinator: @unchecked Sendable {
         }
     }
 
-    /// Queues a batch; false when the writer is stopping, in which case `completion` is never called.
-    func enqueue(_ batch: VitalBatch, completion: @escaping Completion) -> Bool {
+    /// Queues a submit; false when the writer is stopping, in which case `completion` is never called.
+    func enqueue(_ batch: SubmissionBatch, completion: @escaping SubmitCompletion) -> Bool {
+        enqueue(.submit(batch, completion))
+    }
+
+    /// Queues a trigger; false when the writer is stopping, in which case `completion` is never called.
+    func enqueue(_ trigger: Trigger, completion: @escaping TriggerCompletion) -> Bool {
+        enqueue(.trigger(trigger, completion))
+    }
+
+    private func enqueue(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopping else { return false }
-        queue.append(Item(batch: batch, completion: completion))
+        queue.append(item)
         condition.signal()
         return true
     }
 
-    /// Number of submits waiting for the writer.
-    var queuedSubmits: Int {
+    /// Number of submits and triggers waiting for the writer.
+    var queuedRequests: Int {
         condition.lock()
         defer { condition.unlock() }
         return queue.count
     }
 
-    /// Stops taking submits, commits everything already queued, closes the store and returns when done.
+    /// Stops taking requests, commits everything already queued, closes the store and returns when done.
+    /// Queued jobs stay in the store's job table and resume at the next start.
     func stop() {
         condition.lock()
         stopping = true
@@ -81,53 +106,111 @@ final class WriteCoordinator: @unchecked Sendable {
 
     private func run(_ writer: StoreWriter) {
         while let items = takeNextGroup() {
-            commit(items, with: writer)
+            if items.isEmpty {
+                runJobStep(with: writer)
+            } else {
+                serve(items, with: writer)
+            }
         }
         writer.close()
         finished.signal()
     }
 
-    /// Waits for work; returns the next group of submits, or nil once stopping with nothing left.
+    /// Waits for work. Returns the next group of requests, an empty group when only a job step is due, or nil once
+    /// stopping with no request left.
     private func takeNextGroup() -> [Item]? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && !stopping {
+        while queue.isEmpty && !stopping && !jobsMayBeQueued {
             condition.wait()
         }
-        guard !queue.isEmpty else { return nil }
+        if queue.isEmpty {
+            return stopping ? nil : []
+        }
 
         var records = 0
         var taken = 0
-        while taken < queue.count && (taken == 0 || records + queue[taken].batch.records.count <= maxRecordsPerTransaction) {
-            records += queue[taken].batch.records.count
+        while taken < queue.count && (taken == 0 || records + queue[taken].recordCount <= maxRecordsPerTransaction) {
+            records += queue[taken].recordCount
             taken += 1
         }
         let group = Array(queue[..<taken])
         queue.removeFirst(taken)
+        // Queued submits and triggers add jobs.
+        jobsMayBeQueued = true
         return group
     }
 
-    private func commit(_ items: [Item], with writer: StoreWriter) {
+    private func serve(_ items: [Item], with writer: StoreWriter) {
+        var submits: [(SubmissionBatch, SubmitCompletion)] = []
+        for item in items {
+            switch item {
+            case .submit(let batch, let completion):
+                submits.append((batch, completion))
+            case .trigger(let trigger, let completion):
+                // Triggers are rare: run them in order, after the submits queued before them.
+                commit(submits, with: writer)
+                submits.removeAll()
+                completion(runTrigger(trigger, with: writer))
+            }
+        }
+        commit(submits, with: writer)
+    }
+
+    private func runTrigger(_ trigger: Trigger, with writer: StoreWriter) -> Result<(JobState, Int), Error> {
+        Result {
+            let state = try writer.trigger(
+                user: trigger.user, domain: trigger.domain, priority: Int(trigger.priority),
+                work: JobWork(rawValue: Int(trigger.work.rawValue)))
+            return (state, try writer.queuedJobCount())
+        }
+    }
+
+    private func commit(_ submits: [(SubmissionBatch, SubmitCompletion)], with writer: StoreWriter) {
+        guard !submits.isEmpty else { return }
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            let outcomes = try writer.applyVitals(items.map(\.batch))
+            let outcomes = try writer.apply(submits.map(\.0))
             let elapsedMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            counters.recordCommit(submits: items.count, records: items.reduce(0) { $0 + $1.batch.records.count })
-            logger.trace("committed", ["tx.submits": items.count, "db.ms": elapsedMs])
-            for (item, outcome) in zip(items, outcomes) {
-                item.completion(.success(outcome))
+            counters.recordCommit(submits: submits.count, records: submits.reduce(0) { $0 + $1.0.recordCount })
+            logger.trace("committed", ["tx.submits": submits.count, "db.ms": elapsedMs])
+            for ((_, completion), outcome) in zip(submits, outcomes) {
+                completion(.success(outcome))
             }
         } catch {
-            guard items.count > 1 else {
+            guard submits.count > 1 else {
                 logger.error("write transaction failed", ["error": error, "tx.submits": 1])
-                items[0].completion(.failure(error))
+                submits[0].1(.failure(error))
                 return
             }
             // Commit the submits one by one, so one submit that breaks the transaction fails alone.
-            logger.warning("group commit failed, retrying submits one by one", ["error": error, "tx.submits": items.count])
-            for item in items {
-                commit([item], with: writer)
+            logger.warning("group commit failed, retrying submits one by one", ["error": error, "tx.submits": submits.count])
+            for submit in submits {
+                commit([submit], with: writer)
             }
+        }
+    }
+
+    /// Runs one step of the highest-priority job, or notes that the queue is empty so the thread may sleep.
+    private func runJobStep(with writer: StoreWriter) {
+        do {
+            guard let state = try writer.processNextJob(maxRows: maxRowsPerJobStep) else {
+                condition.lock()
+                // A request that arrived meanwhile set the flag again; only an idle queue may clear it.
+                if queue.isEmpty { jobsMayBeQueued = false }
+                condition.unlock()
+                return
+            }
+            counters.recordJobStep(rows: state.rowsProcessed, finished: state.finished)
+            logger.debug(
+                "job step", ["job.id": state.jobId, "job.domain": state.domain, "rows": state.rowsProcessed,
+                "job.finished": state.finished])
+        } catch {
+            // A failing job would fail again at once; stop working the queue until the next request arrives.
+            logger.error("job step failed; the job stays queued", ["error": error])
+            condition.lock()
+            jobsMayBeQueued = false
+            condition.unlock()
         }
     }
 }
