@@ -47,22 +47,23 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testImportUsageErrors() {
+        let usage = AppleHealthImportCommand.usage
+        let command = "health import apple-health"
         assertUsageError(
             ["import", "apple-health", "--user", "a"], "missing the export file: health import apple-health FILE...",
+            usage: usage, command: command)
+        assertUsageError(
+            ["import", "csv", "x.csv", "--user", "a"],
+            "unknown import kind 'csv': expected apple-health, fhir, labs, cronometer, myfitnesspal or nutrition-csv",
             usage: ImportCommand.usage, command: "health import")
         assertUsageError(
-            ["import", "csv", "x.csv", "--user", "a"], "unknown import kind 'csv': expected apple-health",
-            usage: ImportCommand.usage, command: "health import")
-        assertUsageError(
-            ["import", "apple-health", "x.xml"], "missing required option --user", usage: ImportCommand.usage,
-            command: "health import")
+            ["import", "apple-health", "x.xml"], "missing required option --user", usage: usage, command: command)
         assertUsageError(
             ["import", "apple-health", "x.xml", "--user", "a", "--batch-size", "0"],
-            "invalid --batch-size '0': expected a whole number from 1 to 100000", usage: ImportCommand.usage,
-            command: "health import")
+            "invalid --batch-size '0': expected a whole number from 1 to 100000", usage: usage, command: command)
         assertUsageError(
             ["import", "apple-health", "x.xml", "--user", "a", "--dry-run=yes"], "option --dry-run takes no value",
-            usage: ImportCommand.usage, command: "health import")
+            usage: usage, command: command)
     }
 
     func testOtherUsageErrors() {
@@ -70,7 +71,7 @@ final class CommandLineTests: XCTestCase {
             ["submit", "--user", "a"], "missing the input file (use '-' for standard input)",
             usage: SubmitCommand.usage, command: "health submit")
         assertUsageError(
-            ["submit", "--user", "a", "--domain", "labs", "-"], "invalid --domain 'labs': only vitals can be submitted from NDJSON",
+            ["submit", "--user", "a", "--domain", "food", "-"], "invalid --domain 'food': expected vitals, nutrition or labs",
             usage: SubmitCommand.usage, command: "health submit")
         assertUsageError(
             ["latest", "--user", "a", "--user", "b"], "option --user is given more than once", usage: LatestCommand.usage,

@@ -101,6 +101,15 @@ struct CommandArguments {
         flags.contains(flag)
     }
 
+    /// Returns the option's value as a whole number from 1 to `maximum`, or `standard` when it is not given.
+    func positiveInteger(_ name: String, standard: Int, maximum: Int) throws(UsageError) -> Int {
+        guard let text = value(name) else { return standard }
+        guard let number = Int(text), number >= 1, number <= maximum else {
+            throw usageError("invalid --\(name) '\(text)': expected a whole number from 1 to \(maximum)")
+        }
+        return number
+    }
+
     /// Returns the value of `--format` checked against `allowed`, or `standard` when it is not given.
     func format(allowed: [String], standard: String) throws(UsageError) -> String {
         let format = value("format") ?? standard

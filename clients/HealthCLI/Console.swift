@@ -11,6 +11,8 @@ public struct Console {
     public var writeError: (String) -> Void
     /// Whether standard error is a terminal, so progress may redraw one line.
     public var errorIsTerminal: Bool
+    /// The file descriptor that `-` reads as standard input. Tests substitute a file or pipe.
+    public var inputDescriptor: Int32 = 0
 
     public init(writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
         errorIsTerminal: Bool) {

@@ -19,11 +19,14 @@ public enum HealthCommand {
         Usage: health <command> [options]
 
         Commands:
-          import apple-health FILE... --user NAME   Import Apple Health export.xml or export.zip files
-          submit --user NAME FILE|-                  Submit vital records from newline-delimited JSON
-          query --user NAME --metric NAME ...        Print rollups of one metric per hour, day, week or month
-          latest --user NAME [--metric NAME]...      Print the most recent value of each metric
-          status                                     Print the server's counters
+          import KIND FILE... --user NAME          Import Apple Health, FHIR, lab CSV or nutrition exports
+          submit --user NAME [--domain D] FILE|-   Submit vital, nutrition or lab records from newline-delimited JSON
+          query --user NAME --metric NAME ...      Print rollups of a metric, nutrient (--nutrient) or lab test (--test)
+          latest --user NAME [--metric NAME]...    Print the most recent value of each metric
+          trigger --user NAME --domain D           Queue processing of a user's pending or failed rows, or a rebuild
+          verify [--user NAME]                     Check that every rollup equals a recompute from the stored rows
+          status                                   Print the server's counters
+          labs catalog | labs match NAME           List the lab-test catalog, or show what a test name maps to
           generate apple-health --records N OUT.xml  Write a synthetic Apple Health export for tests and benchmarks
 
         Options of every command that contacts the server:
@@ -68,6 +71,12 @@ public enum HealthCommand {
                 return try LatestCommand.run(rest, context: context)
             case "status":
                 return try StatusCommand.run(rest, context: context)
+            case "trigger":
+                return try TriggerCommand.run(rest, context: context)
+            case "verify":
+                return try VerifyCommand.run(rest, context: context)
+            case "labs":
+                return try LabsCommand.run(rest, context: context)
             case "generate":
                 return try GenerateCommand.run(rest, context: context)
             default:

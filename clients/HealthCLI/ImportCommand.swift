@@ -1,24 +1,16 @@
-// `health import apple-health`: streams Apple Health exports to the server in pipelined batches.
+// `health import KIND`: dispatch to the import kinds, the options they share, and the connection, pipeline,
+// progress and summary output that the FHIR, lab CSV and nutrition imports have in common.
 
+import HealthClient
 import HealthDomain
 import HealthWire
 
 enum ImportCommand {
-    static let usage =
-        "health import apple-health FILE... --user NAME [--batch-size N] [--in-flight N] [--progress] "
-        + "[--dry-run] [--format text|json]"
+    static let usage = "health import KIND FILE... --user NAME [options]"
 
-    static let help = """
-        Usage: \(usage)
+    static let kindNames = "apple-health, fhir, labs, cronometer, myfitnesspal or nutrition-csv"
 
-        Imports the quantity samples (heart rate, steps, weight, blood pressure, ...) of Apple Health exports.
-        Each FILE is an export.xml or an export.zip, from which only export.xml is read (this needs the
-        'unzip' program). Category samples (sleep, stand hours), workouts, activity summaries and the rest
-        are skipped and counted. A blood-pressure or food Correlation repeats its records at top level; they
-        are read once. Every record carries the id type|startDate|endDate|sourceName|value, so importing the
-        same export again changes nothing.
-
-        Options:
+    static let commonOptionsHelp = """
           --user NAME          the user to import into (created on first import)
           --batch-size N       records per submit (default 5000)
           --in-flight N        submits sent before waiting for a reply (default 4)
@@ -29,153 +21,171 @@ enum ImportCommand {
           --server HOST:PORT   healthd address (default: $HEALTH_SERVER, else 127.0.0.1:7070)
           --token TOKEN        access token (default: $HEALTH_TOKEN)
 
-        The summary counts records read, accepted, updated, unchanged, failed (by the server's reason),
-        rejected (unreadable values, with file and line), duplicates and skipped elements by type. The exit
-        status is 1 when a file cannot be read or ends early, and 0 otherwise, even if some records failed.
+        """
+
+    static let help = """
+        Usage: \(usage)
+
+        Reads exported health records and submits them to the server in pipelined batches.
+
+        Kinds:
+          apple-health FILE...  Apple Health export.xml or export.zip (vitals)
+          fhir FILE...          FHIR R4 JSON: Bundles, single resources or NDJSON (vitals and labs)
+          labs FILE             a CSV table of lab results, one result per row (labs)
+          cronometer FILE       a Cronometer servings or daily nutrition export (nutrition), or a biometrics
+                                export (vitals)
+          myfitnesspal FILE     a MyFitnessPal nutrition summary export (nutrition)
+          nutrition-csv FILE    this project's plain nutrition CSV, described in docs/nutrition-csv.md
+
+        Options of every kind:
+        \(commonOptionsHelp)
+        Every import prints a summary of the records read, what the server did with them, and what was left
+        out and why. The exit status is 1 when a file cannot be read or the import stops early, and 0
+        otherwise, even if some records failed. Run 'health import KIND --help' for the rules of one kind.
 
         """
 
-    static let spec = CommandSpec(
-        name: "health import", usage: usage,
-        options: CommandContext.serverOptions.union(["user", "batch-size", "in-flight", "mode", "format"]),
-        flags: ["progress", "dry-run"])
-
-    /// Bytes read from the file at a time.
-    static let chunkBytes = 1 << 20
-
-    struct Settings {
-        var files: [String]
-        var user: String
-        var batchSize: Int
-        var inFlight: Int
-        var mode: ProcessingMode
-        var format: String
-        var dryRun: Bool
-        var forcedProgress: Bool
-    }
+    static let commonOptions = CommandContext.serverOptions.union(["user", "batch-size", "in-flight", "mode", "format"])
+    static let commonFlags: Set<String> = ["progress", "dry-run"]
 
     static func run(_ rawArguments: [String], context: CommandContext) throws -> Int32 {
-        if context.printHelpIfRequested(rawArguments, help: help) {
-            return HealthCommand.exitSuccess
-        }
-        let arguments = try CommandArguments(rawArguments, spec: spec)
-        let settings = try parse(arguments)
-        let client = settings.dryRun ? nil : try context.connect(arguments)
-        defer { client?.close() }
-        let pipeline = client.map {
-            SubmitPipeline(client: $0, user: settings.user, mode: settings.mode, maximumInFlight: settings.inFlight)
-        }
-
-        let progress = ProgressReporter(console: context.console, forced: settings.forcedProgress)
-        var summary = ImportSummary(files: settings.files, user: settings.user, dryRun: settings.dryRun)
-        var failure: (any Error)?
-        do {
-            for file in settings.files {
-                try importFile(file, settings: settings, pipeline: pipeline, summary: &summary, progress: progress)
+        guard let kind = rawArguments.first, !kind.hasPrefix("-") else {
+            if context.printHelpIfRequested(rawArguments, help: help) {
+                return HealthCommand.exitSuccess
             }
-            try pipeline?.finish()
-        } catch {
-            failure = error
+            throw UsageError(
+                message: "missing the import kind: expected \(kindNames)", usage: usage, command: "health import")
         }
-        summary.submit = pipeline?.totals ?? SubmitTotals()
-        summary.seconds = progress.elapsedSeconds
-        progress.finish(records: summary.recordsRead)
+        let rest = Array(rawArguments.dropFirst())
+        switch kind {
+        case "apple-health":
+            return try AppleHealthImportCommand.run(rest, context: context)
+        case "fhir":
+            return try FHIRImportCommand.run(rest, context: context)
+        case "labs":
+            return try LabsImportCommand.run(rest, context: context)
+        case "cronometer", "myfitnesspal", "nutrition-csv":
+            return try NutritionImportCommand.run(kind: kind, rest, context: context)
+        default:
+            throw UsageError(
+                message: "unknown import kind '\(kind)': expected \(kindNames)", usage: usage, command: "health import")
+        }
+    }
+}
 
-        if let failure {
-            let acknowledged = pipeline?.acknowledged ?? 0
-            summary.warnings.append(
-                "import stopped after \(summary.recordsRead) records read and \(acknowledged) acknowledged: "
-                    + HealthCommand.describe(failure))
-        }
-        context.console.writeOutput(settings.format == "json" ? summary.renderJSON() : summary.renderText())
-        for warning in summary.warnings {
-            context.console.writeError("warning: \(warning)\n")
-        }
-        return summary.warnings.isEmpty ? HealthCommand.exitSuccess : HealthCommand.exitFailure
+/// The options every import kind accepts, checked.
+struct ImportSettings {
+    /// How many files a kind reads, with the usage hint shown when they are missing.
+    enum FileCount {
+        case one(String)
+        case several(String)
     }
 
-    static func parse(_ arguments: CommandArguments) throws(UsageError) -> Settings {
-        guard let kind = arguments.positionals.first else {
-            throw arguments.usageError("missing the export kind: health import apple-health FILE...")
-        }
-        guard kind == "apple-health" else {
-            throw arguments.usageError("unknown import kind '\(kind)': expected apple-health")
-        }
-        let files = Array(arguments.positionals.dropFirst())
-        guard !files.isEmpty else {
-            throw arguments.usageError("missing the export file: health import apple-health FILE...")
+    var files: [String]
+    var user: String
+    var batchSize: Int
+    var inFlight: Int
+    var mode: ProcessingMode
+    var format: String
+    var dryRun: Bool
+    var forcedProgress: Bool
+
+    init(_ arguments: CommandArguments, files fileCount: FileCount) throws(UsageError) {
+        files = arguments.positionals
+        switch fileCount {
+        case .one(let hint):
+            guard !files.isEmpty else { throw arguments.usageError("missing the file to import: \(hint)") }
+            guard files.count == 1 else {
+                throw arguments.usageError("expected one file, found \(files.count): \(hint)")
+            }
+        case .several(let hint):
+            guard !files.isEmpty else { throw arguments.usageError("missing the export file: \(hint)") }
         }
         let modes: [String: ProcessingMode] = ["server": .serverDefault, "inline": .inline, "queued": .queued]
         let modeName = arguments.value("mode") ?? "server"
         guard let mode = modes[modeName] else {
             throw arguments.usageError("invalid --mode '\(modeName)': expected inline, queued or server")
         }
-        return Settings(
-            files: files, user: try arguments.required("user"),
-            batchSize: try positiveInteger(arguments, "batch-size", standard: 5000, maximum: 100_000),
-            inFlight: try positiveInteger(arguments, "in-flight", standard: 4, maximum: 64), mode: mode,
-            format: try arguments.format(allowed: ["text", "json"], standard: "text"),
-            dryRun: arguments.has("dry-run"), forcedProgress: arguments.has("progress"))
+        self.mode = mode
+        user = try arguments.required("user")
+        batchSize = try arguments.positiveInteger("batch-size", standard: 5000, maximum: 100_000)
+        inFlight = try arguments.positiveInteger("in-flight", standard: 4, maximum: 64)
+        format = try arguments.format(allowed: ["text", "json"], standard: "text")
+        dryRun = arguments.has("dry-run")
+        forcedProgress = arguments.has("progress")
     }
+}
 
-    static func positiveInteger(_ arguments: CommandArguments, _ name: String, standard: Int, maximum: Int)
-        throws(UsageError) -> Int
-    {
-        guard let text = arguments.value(name) else { return standard }
-        guard let value = Int(text), value >= 1, value <= maximum else {
-            throw arguments.usageError("invalid --\(name) '\(text)': expected a whole number from 1 to \(maximum)")
+/// The server connection, submit pipeline and progress line of one import; a dry run has no connection.
+final class ImportSession {
+    let settings: ImportSettings
+    let console: Console
+    let client: HealthClient?
+    let pipeline: SubmitPipeline?
+    let progress: ProgressReporter
+    private var recordsRead = 0
+
+    /// Connects unless the import is a dry run; throws when the server cannot be reached.
+    init(settings: ImportSettings, arguments: CommandArguments, context: CommandContext) throws {
+        self.settings = settings
+        self.console = context.console
+        let client = settings.dryRun ? nil : try context.connect(arguments)
+        self.client = client
+        pipeline = client.map {
+            SubmitPipeline(client: $0, user: settings.user, mode: settings.mode, maximumInFlight: settings.inFlight)
         }
-        return value
+        progress = ProgressReporter(console: context.console, forced: settings.forcedProgress)
     }
 
-    /// Reads one export and submits its records; adds what it read to `summary`.
-    static func importFile(
-        _ path: String, settings: Settings, pipeline: SubmitPipeline?, summary: inout ImportSummary,
-        progress: ProgressReporter
+    func close() {
+        client?.close()
+    }
+
+    /// Submits `records` in batches of the batch size, for `user` (the `--user` value when nil), and counts them
+    /// for the progress line. `locations` has one entry per record; `wrap` makes a batch of the domain's records.
+    func submit<Record>(
+        _ records: [Record], locations: [RecordLocation], user: String? = nil, wrap: ([Record]) -> SubmitRecords
     ) throws {
-        let source = try ExportSource(path: path)
-        var reader = AppleHealthReader()
-        let recordsBefore = summary.recordsRead
-        var buffer = [UInt8](repeating: 0, count: chunkBytes)
-        defer { summary.add(reader, file: path) }
-
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if count == 0 {
-                break
-            }
-            do {
-                try buffer.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            } catch let error as XMLScanError {
-                throw CommandFailure("\(path): \(error.description)")
-            }
-            if reader.records.count >= settings.batchSize {
-                try submit(&reader, path: path, batchSize: settings.batchSize, pipeline: pipeline, all: false)
-            }
-            let fraction = source.expectedBytes.map { Double(reader.bytesRead) / Double(max(1, $0)) }
-            progress.update(records: recordsBefore + reader.recordCount, fraction: fraction)
-        }
-        try source.close()
-        if let problem = reader.finish() {
-            summary.warnings.append("\(path): \(problem)")
-        }
-        try submit(&reader, path: path, batchSize: settings.batchSize, pipeline: pipeline, all: true)
-    }
-
-    /// Submits the reader's records in batches of `batchSize`; a smaller remainder waits for more records unless
-    /// `all` is set.
-    private static func submit(
-        _ reader: inout AppleHealthReader, path: String, batchSize: Int, pipeline: SubmitPipeline?, all: Bool
-    ) throws {
-        let (records, lines) = reader.takeRecords()
+        precondition(records.count == locations.count, "one location per record")
         var start = 0
-        while records.count - start >= batchSize || (all && start < records.count) {
-            let end = min(start + batchSize, records.count)
-            try pipeline?.submit(Array(records[start..<end]), lines: Array(lines[start..<end]), file: path)
+        while start < records.count {
+            let end = min(start + settings.batchSize, records.count)
+            try pipeline?.submit(
+                wrap(Array(records[start..<end])), locations: Array(locations[start..<end]), user: user)
             start = end
         }
-        if start < records.count {
-            reader.putBack(records: Array(records[start...]), lines: Array(lines[start...]))
+        recordsRead += records.count
+        progress.update(records: recordsRead, fraction: nil)
+    }
+
+    /// Waits for the outstanding replies, completes `summary` with the server's counts and the time, writes it
+    /// with its warnings, and returns the exit status: 1 when there are warnings or `failure` stopped the import.
+    func finish(_ summary: inout RecordImportSummary, failure: (any Error)?) -> Int32 {
+        var failure = failure
+        if failure == nil {
+            do {
+                try pipeline?.finish()
+            } catch {
+                failure = error
+            }
         }
+        summary.submitByDomain = pipeline?.totalsByDomain ?? [:]
+        for index in summary.users.indices {
+            summary.users[index].submit = pipeline?.totalsByUser[summary.users[index].user] ?? SubmitTotals()
+        }
+        summary.seconds = progress.elapsedSeconds
+        progress.finish(records: summary.totalRecordsRead)
+        if let failure {
+            let acknowledged = pipeline?.acknowledged ?? 0
+            summary.warnings.append(
+                "import stopped after \(summary.totalRecordsRead) records read and \(acknowledged) acknowledged: "
+                    + HealthCommand.describe(failure))
+        }
+
+        console.writeOutput(settings.format == "json" ? summary.renderJSON() : summary.renderText())
+        for warning in summary.warnings {
+            console.writeError("warning: \(warning)\n")
+        }
+        return summary.warnings.isEmpty ? HealthCommand.exitSuccess : HealthCommand.exitFailure
     }
 }

@@ -60,7 +60,7 @@ struct ImportSummary {
         var output = ImportSummary.align(lines)
         output += ImportSummary.countLines(submit.failureCounts)
         output += submit.failureExamples.prefix(ImportSummary.textExampleLimit).map {
-            "      \($0.location.file) line \($0.location.line): \($0.reason)\n"
+            "      \($0.location.file) \($0.location.position): \($0.reason)\n"
         }.joined()
 
         output += ImportSummary.align([("rejected", String(rejected))])
@@ -83,12 +83,12 @@ struct ImportSummary {
         return output
     }
 
-    private static func align(_ lines: [(String, String)]) -> String {
+    static func align(_ lines: [(String, String)]) -> String {
         lines.map { $0.0 + String(repeating: " ", count: max(1, 14 - $0.0.count)) + $0.1 + "\n" }.joined()
     }
 
     /// `  count  name` lines, largest count first, then by name.
-    private static func countLines(_ counts: [String: Int]) -> String {
+    static func countLines(_ counts: [String: Int]) -> String {
         let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let width = sorted.map { String($0.value).count }.max() ?? 0
         return sorted.map { name, count in
@@ -114,7 +114,8 @@ struct ImportSummary {
             ("failed_by_reason", ImportSummary.jsonCounts(submit.failureCounts)),
         ]
         let failures = submit.failureExamples.map {
-            "{\"file\": \(string($0.location.file)), \"line\": \($0.location.line), \"reason\": \(string($0.reason))}"
+            "{\"file\": \(string($0.location.file)), \"line\": \($0.location.line.map(String.init) ?? "null"), "
+                + "\"reason\": \(string($0.reason))}"
         }
         let rejections = rejectionExamples.map {
             "{\"file\": \(string($0.file)), \"line\": \($0.record.line), \"reason\": \(string($0.record.reason))}"
@@ -133,13 +134,13 @@ struct ImportSummary {
         return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
     }
 
-    private static func jsonCounts(_ counts: [String: Int]) -> String {
+    static func jsonCounts(_ counts: [String: Int]) -> String {
         guard !counts.isEmpty else { return "{}" }
         let sorted = counts.sorted { $0.key < $1.key }
         return "{" + sorted.map { "\(NumberFormatting.jsonString($0.key)): \($0.value)" }.joined(separator: ", ") + "}"
     }
 
-    private static func jsonArray(_ items: [String]) -> String {
+    static func jsonArray(_ items: [String]) -> String {
         items.isEmpty ? "[]" : "[\n    " + items.joined(separator: ",\n    ") + "\n  ]"
     }
 }

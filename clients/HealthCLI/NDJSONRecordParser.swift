@@ -5,6 +5,7 @@
 //
 // `metric`, `value`, `unit` and `start` are required; `end`, `source`, `id` and `version` are optional. An
 // unknown field fails the line, so that a misspelt optional field (such as the id) cannot pass unnoticed.
+// NDJSONRecordParser+Domains.swift reads the nutrition and lab lines by the same rules.
 
 import HealthDomain
 
@@ -16,22 +17,25 @@ struct LineFailure: Equatable, Sendable {
 }
 
 enum NDJSONRecordParser {
-    static let fieldNames: Set<String> = ["metric", "value", "unit", "start", "end", "source", "id", "version"]
-
     /// Parses one line into a record, or returns why it is invalid. Blank lines are the caller's to skip.
     static func parse(_ line: some StringProtocol) -> Result<VitalRecord, LineJSONError> {
-        let object: [String: LineJSONValue]
+        parse(line, fields: vitalFields, makeRecord: makeRecord)
+    }
+
+    static let vitalFields = ["metric", "value", "unit", "start", "end", "source", "id", "version"]
+
+    /// Parses one line into an object whose field names are all in `fields` (listed in this order in the error
+    /// for an unknown one), then into a record with `makeRecord`.
+    static func parse<Record>(
+        _ line: some StringProtocol, fields: [String],
+        makeRecord: ([String: LineJSONValue]) throws(LineJSONError) -> Record
+    ) -> Result<Record, LineJSONError> {
         do throws(LineJSONError) {
             var parser = LineJSONParser(Array(line.utf8))
-            object = try parser.parseObjectLine()
-        } catch {
-            return .failure(error)
-        }
-        if let unknown = object.keys.sorted().first(where: { !fieldNames.contains($0) }) {
-            return .failure(
-                LineJSONError("unknown field \"\(unknown)\" (expected metric, value, unit, start, end, source, id, version)"))
-        }
-        do throws(LineJSONError) {
+            let object = try parser.parseObjectLine()
+            if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+                throw LineJSONError("unknown field \"\(unknown)\" (expected \(fields.joined(separator: ", ")))")
+            }
             return .success(try makeRecord(object))
         } catch {
             return .failure(error)
@@ -45,10 +49,8 @@ enum NDJSONRecordParser {
             throw LineJSONError(object["value"] == nil ? "missing field \"value\"" : "field \"value\" must be a number")
         }
         let unit = try string(object, "unit", required: true) ?? ""
+        let start = try timestamp(object, "start")
         let startText = try string(object, "start", required: true) ?? ""
-        guard let start = TimestampParser.parseRFC3339(startText) else {
-            throw LineJSONError("field \"start\" is not an RFC 3339 timestamp: \"\(startText)\"")
-        }
         var end = start
         if let endText = try string(object, "end", required: false) {
             guard let parsed = TimestampParser.parseRFC3339(endText) else {
@@ -59,20 +61,32 @@ enum NDJSONRecordParser {
             }
             end = parsed
         }
-        var version: Int64 = 0
-        if let versionValue = object["version"] {
-            guard case .number(let number) = versionValue, number == number.rounded(), abs(number) < 9e15 else {
-                throw LineJSONError("field \"version\" must be a whole number")
-            }
-            version = Int64(number)
-        }
         return VitalRecord(
             metric: metric, value: value, unit: unit, startMs: start.utcMs, endMs: end.utcMs,
             offsetMinutes: start.offsetMinutes, source: try string(object, "source", required: false) ?? "",
-            sourceRecordId: try string(object, "id", required: false), version: version)
+            sourceRecordId: try string(object, "id", required: false), version: try version(object))
     }
 
-    private static func string(_ object: [String: LineJSONValue], _ name: String, required: Bool) throws(LineJSONError)
+    /// Returns the optional `version` field, 0 when absent.
+    static func version(_ object: [String: LineJSONValue]) throws(LineJSONError) -> Int64 {
+        guard let versionValue = object["version"] else { return 0 }
+        guard case .number(let number) = versionValue, number == number.rounded(), abs(number) < 9e15 else {
+            throw LineJSONError("field \"version\" must be a whole number")
+        }
+        return Int64(number)
+    }
+
+    /// Returns the required RFC 3339 timestamp field `name`.
+    static func timestamp(_ object: [String: LineJSONValue], _ name: String) throws(LineJSONError) -> LocalTimestamp {
+        let text = try string(object, name, required: true) ?? ""
+        guard let parsed = TimestampParser.parseRFC3339(text) else {
+            throw LineJSONError("field \"\(name)\" is not an RFC 3339 timestamp: \"\(text)\"")
+        }
+        return parsed
+    }
+
+    /// Returns the string field `name`, or nil when it is absent or null and not required.
+    static func string(_ object: [String: LineJSONValue], _ name: String, required: Bool) throws(LineJSONError)
         -> String?
     {
         switch object[name] {
@@ -91,14 +105,21 @@ enum NDJSONRecordParser {
 
 // MARK: - JSON
 
-/// A JSON value; nested arrays and objects are parsed only to be rejected by the record rules.
-enum LineJSONValue: Equatable {
+/// A JSON value.
+indirect enum LineJSONValue: Equatable {
     case string(String)
     case number(Double)
     case bool(Bool)
     case null
-    case array
-    case object
+    case array([LineJSONValue])
+    /// The members in the order the line gives them.
+    case object([LineJSONMember])
+}
+
+/// One `"name": value` member of a JSON object.
+struct LineJSONMember: Equatable {
+    var name: String
+    var value: LineJSONValue
 }
 
 struct LineJSONError: Error, Equatable, CustomStringConvertible {
@@ -128,21 +149,23 @@ struct LineJSONParser {
         guard peek() == UInt8(ascii: "{") else {
             throw LineJSONError("invalid JSON: expected an object starting with '{'")
         }
-        let object = try parseObject(depth: 0)
+        let members = try parseObject(depth: 0)
         skipWhitespace()
         guard index == bytes.count else {
             throw LineJSONError("invalid JSON: unexpected text after the object at column \(index + 1)")
         }
-        return object
+        return Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0.value) })
     }
 
-    private mutating func parseObject(depth: Int) throws(LineJSONError) -> [String: LineJSONValue] {
+    /// Parses an object. A name that appears twice fails the line, at any depth.
+    private mutating func parseObject(depth: Int) throws(LineJSONError) -> [LineJSONMember] {
         index += 1
-        var object: [String: LineJSONValue] = [:]
+        var members: [LineJSONMember] = []
+        var names: Set<String> = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
-            return object
+            return members
         }
         while true {
             skipWhitespace()
@@ -152,16 +175,17 @@ struct LineJSONParser {
             guard peek() == UInt8(ascii: ":") else { throw unexpected("':'") }
             index += 1
             let value = try parseValue(depth: depth)
-            if object.updateValue(value, forKey: name) != nil {
+            guard names.insert(name).inserted else {
                 throw LineJSONError("field \"\(name)\" appears twice")
             }
+            members.append(LineJSONMember(name: name, value: value))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
                 index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                return object
+                return members
             default:
                 throw unexpected("',' or '}'")
             }
@@ -178,12 +202,10 @@ struct LineJSONParser {
             return .number(try parseNumber())
         case UInt8(ascii: "{"):
             guard depth < maximumDepth else { throw LineJSONError("invalid JSON: nested too deeply") }
-            _ = try parseObject(depth: depth + 1)
-            return .object
+            return .object(try parseObject(depth: depth + 1))
         case UInt8(ascii: "["):
             guard depth < maximumDepth else { throw LineJSONError("invalid JSON: nested too deeply") }
-            try skipArray(depth: depth + 1)
-            return .array
+            return .array(try parseArray(depth: depth + 1))
         default:
             for (word, value) in [("true", LineJSONValue.bool(true)), ("false", .bool(false)), ("null", .null)]
             where bytes[index...].starts(with: word.utf8) {
@@ -194,22 +216,23 @@ struct LineJSONParser {
         }
     }
 
-    private mutating func skipArray(depth: Int) throws(LineJSONError) {
+    private mutating func parseArray(depth: Int) throws(LineJSONError) -> [LineJSONValue] {
         index += 1
+        var values: [LineJSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             index += 1
-            return
+            return values
         }
         while true {
-            _ = try parseValue(depth: depth)
+            values.append(try parseValue(depth: depth))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
                 index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                return
+                return values
             default:
                 throw unexpected("',' or ']'")
             }

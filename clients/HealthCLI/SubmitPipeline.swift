@@ -5,11 +5,33 @@ import HealthClient
 import HealthDomain
 import HealthWire
 
-/// The file and line a record came from, for messages about it.
+/// The file and position a record came from, for messages about it. The position is a line, or an item for formats
+/// whose records have no line of their own.
 struct RecordLocation: Equatable, Sendable {
     var file: String
-    /// 1-based line number.
-    var line: Int
+    /// 1-based line number, or nil when the record has no line of its own (a resource in a FHIR JSON document).
+    var line: Int?
+    /// The record's position when `line` is nil, such as `observation hdl-1` or `data row 12`.
+    var item: String?
+
+    init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    init(file: String, line: Int? = nil, item: String) {
+        self.file = file
+        self.line = line
+        self.item = item
+    }
+
+    /// The item when there is one, such as `line 7 (Observation/abc)` or `observation hdl-1`, else `line 7`.
+    var position: String {
+        if let item {
+            return item
+        }
+        return line.map { "line \($0)" } ?? "unknown position"
+    }
 }
 
 /// A record the server stored as failed, or a batch it rejected, with the reason.
@@ -32,18 +54,23 @@ struct SubmitTotals: Equatable, Sendable {
     var failureExamples: [SubmitFailure] = []
 }
 
+/// Sends batches of any domain, for one user or several, and keeps the totals overall, per domain and per user.
 final class SubmitPipeline {
     let client: HealthClient
+    /// The user of submits that name none.
     let user: String
     let mode: ProcessingMode
     let maximumInFlight: Int
     let maximumFailureExamples: Int
     private(set) var totals = SubmitTotals()
+    private(set) var totalsByDomain: [HealthDataDomain: SubmitTotals] = [:]
+    private(set) var totalsByUser: [String: SubmitTotals] = [:]
 
     private struct Batch {
         var requestId: UInt32
-        var file: String
-        var lines: [Int]
+        var domain: HealthDataDomain
+        var user: String
+        var locations: [RecordLocation]
     }
     private var inFlight: [Batch] = []
 
@@ -58,17 +85,24 @@ final class SubmitPipeline {
         self.maximumFailureExamples = maximumFailureExamples
     }
 
-    /// Sends one batch; first waits for the oldest reply when `maximumInFlight` batches are unanswered.
-    /// `lines` contains the line of each record in `file`.
+    /// Sends one batch of vital records; `lines` contains the line of each record in `file`.
     func submit(_ records: [VitalRecord], lines: [Int], file: String) throws {
         precondition(records.count == lines.count, "one line number per record")
-        guard !records.isEmpty else { return }
+        try submit(.vitals(records), locations: lines.map { RecordLocation(file: file, line: $0) })
+    }
+
+    /// Sends one batch for `user` (the pipeline's user when nil); first waits for the oldest reply when
+    /// `maximumInFlight` batches are unanswered. `locations` contains the location of each record.
+    func submit(_ records: SubmitRecords, locations: [RecordLocation], user: String? = nil) throws {
+        precondition(records.count == locations.count, "one location per record")
+        guard records.count > 0 else { return }
         while inFlight.count >= maximumInFlight {
             try receiveOne()
         }
-        let requestId = try client.send(.submit(Submit(user: user, mode: mode, records: .vitals(records))))
-        inFlight.append(Batch(requestId: requestId, file: file, lines: lines))
-        totals.sent += records.count
+        let batchUser = user ?? self.user
+        let requestId = try client.send(.submit(Submit(user: batchUser, mode: mode, records: records)))
+        inFlight.append(Batch(requestId: requestId, domain: records.domain, user: batchUser, locations: locations))
+        update(records.domain, batchUser) { $0.sent += records.count }
     }
 
     /// Waits for every outstanding reply.
@@ -78,9 +112,10 @@ final class SubmitPipeline {
         }
     }
 
-    /// Records acknowledged by the server so far (all outcomes, failures included).
+    /// Records of the batches the server has replied to so far, failures included. A batch whose error stopped the
+    /// command is not counted.
     var acknowledged: Int {
-        totals.sent - inFlight.reduce(0) { $0 + $1.lines.count }
+        totals.sent - inFlight.reduce(0) { $0 + $1.locations.count }
     }
 
     private func receiveOne() throws {
@@ -95,6 +130,8 @@ final class SubmitPipeline {
         case .error(let error) where SubmitPipeline.failsOnlyTheBatch(error.code):
             failWholeBatch(batch, error: error)
         case .error(let error):
+            // The batch was not stored, so it stays out of `acknowledged`.
+            inFlight.insert(batch, at: position)
             throw error
         default:
             throw ClientError.unexpectedReply("\(reply.type) as the response to Submit")
@@ -102,34 +139,49 @@ final class SubmitPipeline {
     }
 
     private func add(_ reply: SubmitReply, batch: Batch) {
-        totals.accepted += reply.accepted
-        totals.updated += reply.updated
-        totals.unchanged += reply.unchanged
-        totals.pending += reply.pending
+        update(batch.domain, batch.user) { totals in
+            totals.accepted += reply.accepted
+            totals.updated += reply.updated
+            totals.unchanged += reply.unchanged
+            totals.pending += reply.pending
+        }
         for failure in reply.failures {
             let index = Int(failure.index)
-            let line = index < batch.lines.count ? batch.lines[index] : 0
-            recordFailure(SubmitFailure(location: RecordLocation(file: batch.file, line: line), reason: failure.reason))
+            let location =
+                index < batch.locations.count
+                ? batch.locations[index]
+                : RecordLocation(file: batch.locations.first?.file ?? "", item: "record \(index)")
+            recordFailure(SubmitFailure(location: location, reason: failure.reason), batch: batch)
         }
     }
 
     /// Counts every record of a batch the server rejected as a whole as failed with the server's message.
     private func failWholeBatch(_ batch: Batch, error: ErrorReply) {
         var reason = "submit rejected by the server: \(error.message)"
-        if let index = error.recordIndex, Int(index) < batch.lines.count {
-            reason += " (record at line \(batch.lines[Int(index)]))"
+        if let index = error.recordIndex, Int(index) < batch.locations.count {
+            reason += " (record at \(batch.locations[Int(index)].position))"
         }
-        for line in batch.lines {
-            recordFailure(SubmitFailure(location: RecordLocation(file: batch.file, line: line), reason: reason))
+        for location in batch.locations {
+            recordFailure(SubmitFailure(location: location, reason: reason), batch: batch)
         }
     }
 
-    private func recordFailure(_ failure: SubmitFailure) {
-        totals.failed += 1
-        totals.failureCounts[failure.reason, default: 0] += 1
-        if totals.failureExamples.count < maximumFailureExamples {
-            totals.failureExamples.append(failure)
+    private func recordFailure(_ failure: SubmitFailure, batch: Batch) {
+        let limit = maximumFailureExamples
+        update(batch.domain, batch.user) { totals in
+            totals.failed += 1
+            totals.failureCounts[failure.reason, default: 0] += 1
+            if totals.failureExamples.count < limit {
+                totals.failureExamples.append(failure)
+            }
         }
+    }
+
+    /// Applies `change` to the overall totals and to those of the domain and the user.
+    private func update(_ domain: HealthDataDomain, _ user: String, _ change: (inout SubmitTotals) -> Void) {
+        change(&totals)
+        change(&totalsByDomain[domain, default: SubmitTotals()])
+        change(&totalsByUser[user, default: SubmitTotals()])
     }
 
     /// Error codes that condemn one submit's content; any other code (unauthorized, unavailable, internal)
