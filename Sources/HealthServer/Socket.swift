@@ -59,7 +59,7 @@ enum Socket {
             try systemCall("setsockopt(SO_REUSEADDR)") {
                 setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
             }
-            try withUnsafePointer(to: &socketAddress) { pointer in
+            _ = try withUnsafePointer(to: &socketAddress) { pointer in
                 try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
                     try systemCall("bind") { Glibc.bind(fd, generic, socklen_t(MemoryLayout<sockaddr_in>.size)) }
                 }
@@ -86,7 +86,7 @@ enum Socket {
     static func boundPort(_ fd: Int32) throws -> UInt16 {
         var bound = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &bound) { pointer in
+        _ = try withUnsafeMutablePointer(to: &bound) { pointer in
             try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
                 try systemCall("getsockname") { getsockname(fd, generic, &length) }
             }
