@@ -17,6 +17,9 @@ final class Connection: @unchecked Sendable {
     private let inFlight: DispatchSemaphore
     private let maxInFlight: Int
     private var peerGone = false
+    /// Client errors logged so far; past `maxLoggedClientErrors` they are only counted.
+    private var loggedClientErrors = 0
+    private let maxLoggedClientErrors = 10
 
     init(fd: Int32, id: UInt64, context: ServerContext) {
         self.fd = fd
@@ -51,20 +54,30 @@ final class Connection: @unchecked Sendable {
                     guard let next = try decoder.next() else { break }
                     frame = next
                 } catch {
-                    context.counters.recordProtocolError()
-                    context.logger.debug("protocol error", ["conn.id": id, "error.code": error.code.rawValue])
+                    logClientError("protocol error", code: error.code.rawValue)
                     if perform(router.route(error), requestId: 0, reader: &reader) { break reading }
                     continue
                 }
                 let action = router.route(frame)
                 if case .reply(.error(let reply)) = action {
-                    context.counters.recordProtocolError()
-                    context.logger.debug("request rejected", ["conn.id": id, "error.code": reply.rawCode])
+                    logClientError("request rejected", code: reply.rawCode)
                 }
                 if perform(action, requestId: frame.requestId, reader: &reader) { break reading }
             }
         }
         finish()
+    }
+
+    /// Counts a client's protocol error and logs it, up to a cap per connection so a broken client can't flood
+    /// the log.
+    private func logClientError(_ message: String, code: UInt16) {
+        context.counters.recordProtocolError()
+        loggedClientErrors += 1
+        if loggedClientErrors <= maxLoggedClientErrors {
+            context.logger.info(message, ["conn.id": id, "error.code": code])
+        } else if loggedClientErrors == maxLoggedClientErrors + 1 {
+            context.logger.info("further client errors on this connection are counted, not logged", ["conn.id": id])
+        }
     }
 
     /// Carries out one routed action; returns true when the connection must close.

@@ -162,4 +162,46 @@ final class DomainsEndToEndTests: XCTestCase {
         let verify = try runHealth(["verify", "--server", server.address])
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
     }
+
+    private func importSummary(_ kind: String, _ path: String, user: String) throws -> [String: Any] {
+        let output = try run(["import", kind, path, "--user", user, "--format", "json"])
+        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+    }
+
+    private func dayTotal(_ user: String, _ nutrient: String, _ day: String) throws -> Double? {
+        let rows = try jsonRows(try run([
+            "query", "--domain", "nutrition", "--user", user, "--nutrient", nutrient, "--granularity", "day",
+            "--from", day, "--to", day, "--format", "json",
+        ]))
+        return number(rows[day], "total")
+    }
+
+    func testEverySharedNutritionExportImportsCleanly() throws {
+        let files = [
+            ("cronometer", "nutrition/cronometer-davidgma-servings.csv", "david"),
+            ("cronometer", "nutrition/cronometer-maximumpeaches-dailysummary.csv", "peaches"),
+            ("cronometer", "nutrition/cronometer-dawndrain-dailysummary.csv", "dawn"),
+            ("cronometer", "nutrition/cronometer-dhjelmar-biometrics.csv", "bio"),
+        ]
+        for (kind, relativePath, user) in files {
+            let summary = try importSummary(kind, try sharedFile(relativePath), user: user)
+            XCTAssertEqual((summary["failed"] as? NSNumber)?.intValue, 0, "\(relativePath): \(summary)")
+            XCTAssertEqual((summary["rejected"] as? NSNumber)?.intValue, 0, "\(relativePath): \(summary)")
+        }
+
+        // Energy per day from the files' `Energy (kcal)` columns.
+        XCTAssertEqual(try dayTotal("david", "energy", "2020-07-15")!, 2432.67, accuracy: 1e-6)
+        XCTAssertEqual(try dayTotal("david", "energy", "2020-07-17")!, 2339.27, accuracy: 1e-6)
+        XCTAssertEqual(try dayTotal("peaches", "energy", "2023-09-19")!, 2902.26, accuracy: 1e-6)
+        XCTAssertEqual(try dayTotal("dawn", "energy", "2025-03-06")!, 1477.23, accuracy: 1e-6)
+
+        // Biometrics go to vitals: 18 blood-glucose readings on 2022-11-05 summing to 4507.0 mg/dL.
+        let glucose = try jsonRows(try run([
+            "query", "--user", "bio", "--metric", "blood_glucose", "--granularity", "day", "--from", "2022-11-05",
+            "--to", "2022-11-05", "--format", "json",
+        ]))
+        XCTAssertEqual(number(glucose["2022-11-05"], "count"), 18)
+        XCTAssertEqual(number(glucose["2022-11-05"], "sum")!, 4507.0, accuracy: 1e-9)
+        XCTAssertEqual(glucose["2022-11-05"]?["unit"] as? String, "mg/dL")
+    }
 }
