@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "HealthDomain", path: "Sources/HealthDomain"),
         .target(name: "HealthWire", dependencies: ["HealthDomain", "CZstd"], path: "Sources/HealthWire"),
         .target(
-            name: "HealthStore", dependencies: ["HealthDomain", "HealthSchema", "CSQLite"], path: "Sources/HealthStore"),
+            name: "HealthStore", dependencies: ["HealthDomain", "HealthSchema", "CSQLite"], path: "Sources/HealthStore",
+            exclude: ["DESIGN.md"]),
         .target(
             name: "HealthServer", dependencies: ["HealthWire", "HealthStore", "HealthDomain", "HealthSchema"],
             path: "Sources/HealthServer"),
