@@ -34,7 +34,7 @@ CREATE TABLE nutrition_raw (
     source TEXT NOT NULL,
     source_record_id TEXT,
     version INTEGER NOT NULL DEFAULT 0,
-    status INTEGER NOT NULL CHECK (status IN (0, 1, 2, 3)),
+    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
     error TEXT,
     received_ms INTEGER NOT NULL
 );

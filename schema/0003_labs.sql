@@ -33,12 +33,12 @@ CREATE TABLE labs_raw (
     reference_text TEXT,
     collected_ms INTEGER NOT NULL,
     utc_offset_min INTEGER,
-    time_is_issued INTEGER NOT NULL CHECK (time_is_issued IN (0, 1)),
+    time_is_issued INTEGER NOT NULL CHECK (time_is_issued BETWEEN 0 AND 1),
     report_id TEXT,
     source TEXT NOT NULL,
     source_record_id TEXT,
     version INTEGER NOT NULL DEFAULT 0,
-    status INTEGER NOT NULL CHECK (status IN (0, 1, 2, 3)),
+    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
     error TEXT,
     received_ms INTEGER NOT NULL
 );
@@ -65,11 +65,11 @@ CREATE TABLE labs (
     collected_ms INTEGER NOT NULL,
     utc_offset_min INTEGER NOT NULL,
     local_ms INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('numeric', 'censored', 'qualitative')),
+    kind TEXT NOT NULL CHECK (kind = 'numeric' OR kind = 'censored' OR kind = 'qualitative'),
     value REAL,
     comparator TEXT,
     text TEXT,
-    flag TEXT NOT NULL CHECK (flag IN ('low', 'normal', 'high', 'unknown')),
+    flag TEXT NOT NULL CHECK (flag = 'low' OR flag = 'normal' OR flag = 'high' OR flag = 'unknown'),
     confidence REAL NOT NULL
 );
 

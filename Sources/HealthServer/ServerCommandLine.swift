@@ -17,7 +17,7 @@ public enum ServerCommandLine {
           --processing inline|queued default processing of submits (default: inline)
           --rollups MODE             how rollups are kept: incremental (default), off (raw and categorized rows
                                      only, the benchmark ceiling) or recompute (recompute every touched bucket
-                                     from its rows after each transaction, for benchmark comparisons)
+                                     from its rows after each submit, for benchmark comparisons)
           --no-rollups               the same as --rollups off
           --max-frame-bytes N        largest accepted frame, in bytes (default: 16777216)
           --max-decompressed-bytes N largest accepted payload after decompression, in bytes (default: 67108864)

@@ -1,6 +1,6 @@
-// The rollup upkeep that incremental rollups replace, kept so the benchmark can compare the two: the writer
-// stores a transaction's rows first, then recomputes every bucket those rows touched from all the categorized
-// rows in it, as a periodic re-aggregation worker would.
+// The rollup upkeep that incremental rollups replace, kept so that the benchmark can compare the two. The writer
+// stores a submitted batch's rows first. Then it recomputes every bucket those rows touched from all the
+// categorized rows in it, as a re-aggregation worker running after each batch would.
 //
 // Per touched bucket, a discrete metric costs one aggregate query over the bucket's rows (count, sum, min, max,
 // sum of squares, and the earliest and latest sample). A cumulative metric's rows are read one by one and split

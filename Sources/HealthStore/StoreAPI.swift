@@ -19,14 +19,15 @@ public struct VitalBatch: Sendable {
     }
 }
 
-/// How the writer keeps the vitals rollup tables current.
+/// The way the writer keeps the vitals rollup tables current.
 public enum RollupMode: String, Sendable, CaseIterable {
     /// Each transaction's samples are combined per bucket in memory and applied as deltas (the default).
     case incremental
     /// No rollups: raw and categorized rows only, the benchmark's ceiling.
     case off
-    /// After the rows of a transaction are stored, every bucket they touch is recomputed from all categorized
-    /// rows in it. This is the periodic re-aggregation that incremental rollups replace, kept for the benchmark.
+    /// After the rows of each submitted batch are stored, every bucket they touch is recomputed from all the
+    /// categorized rows in it. This is the periodic re-aggregation that incremental rollups replace, kept for the
+    /// benchmark. Queued rows are recomputed after each processing step.
     case recompute
 }
 

@@ -120,6 +120,8 @@ public final class StoreWriter {
         for (index, record) in batch.records.enumerated() {
             try apply(record, index: UInt32(index), user: user, queued: batch.queued, nowMs: nowMs, outcome: &outcome)
         }
+        // The recompute mode stands for a worker that re-aggregates after every submitted batch.
+        try recompute?.flush()
         if batch.queued && outcome.pending > 0 {
             // processNextJob categorizes the pending rows later.
             try raw.enqueueProcessingJob(userId: user.id, nowMs: nowMs)
@@ -131,29 +133,34 @@ public final class StoreWriter {
         _ record: VitalRecord, index: UInt32, user: UserEntry, queued: Bool, nowMs: Int64,
         outcome: inout SubmitOutcome
     ) throws {
-        var stored: StoredRawRecord?
-        if let sourceRecordId = record.sourceRecordId {
-            stored = try raw.find(userId: user.id, source: record.source, sourceRecordId: sourceRecordId)
-            if let stored, stored.version > record.version || stored.hasSameContent(as: record) {
-                outcome.unchanged += 1
-                return
-            }
-        }
-
         let offsetMinutes = record.offsetMinutes ?? user.offsetMinutes(at: record.startMs)
         let evaluation = evaluate(record, userId: user.id, offsetMinutes: offsetMinutes, queued: queued)
 
+        // Insert first: a new record, the common case, then costs one probe of the idempotency index instead of
+        // a lookup and an insert. Only when the key is already stored is the stored row read and compared.
+        var stored: StoredRawRecord?
         let rawId: Int64
-        if let stored {
-            rawId = stored.id
+        if let insertedId = try raw.insertUnlessStored(
+            record, userId: user.id, status: evaluation.status, error: evaluation.failureReason, nowMs: nowMs)
+        {
+            rawId = insertedId
+        } else {
+            guard let sourceRecordId = record.sourceRecordId,
+                let existing = try raw.find(userId: user.id, source: record.source, sourceRecordId: sourceRecordId)
+            else {
+                preconditionFailure("a raw insert was skipped, but no row has the record's idempotency key")
+            }
+            if existing.version > record.version || existing.hasSameContent(as: record) {
+                outcome.unchanged += 1
+                return
+            }
+            stored = existing
+            rawId = existing.id
             try raw.update(
                 id: rawId, with: record, status: evaluation.status, error: evaluation.failureReason, nowMs: nowMs)
-            if stored.status == .aggregated {
+            if existing.status == .aggregated {
                 try removeCategorized(rawId: rawId, userId: user.id)
             }
-        } else {
-            rawId = try raw.insert(
-                record, userId: user.id, status: evaluation.status, error: evaluation.failureReason, nowMs: nowMs)
         }
 
         switch evaluation {

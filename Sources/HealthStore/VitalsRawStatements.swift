@@ -41,6 +41,7 @@ final class VitalsRawStatements {
             INSERT INTO vitals_raw (user_id, metric, value, unit, start_ms, end_ms, utc_offset_min, source,
                 source_record_id, version, status, error, received_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            ON CONFLICT (user_id, source, source_record_id) WHERE source_record_id IS NOT NULL DO NOTHING
             """)
         findRaw = try connection.prepare(
             """
@@ -83,10 +84,11 @@ final class VitalsRawStatements {
             version: findRaw.int64(7), status: RawStatus(rawValue: findRaw.int(8)))
     }
 
-    /// Inserts a raw row and returns its id.
-    func insert(
+    /// Inserts a raw row and returns its id, or returns nil and changes nothing when the user already has a row
+    /// with the record's source and source record id.
+    func insertUnlessStored(
         _ record: VitalRecord, userId: Int64, status: RawStatus, error: String?, nowMs: Int64
-    ) throws -> Int64 {
+    ) throws -> Int64? {
         try insertRaw.bind(1, userId)
         try insertRaw.bind(2, record.metric)
         try insertRaw.bind(3, record.value)
@@ -101,7 +103,7 @@ final class VitalsRawStatements {
         try insertRaw.bind(12, error)
         try insertRaw.bind(13, nowMs)
         try insertRaw.run()
-        return connection.lastInsertRowID
+        return connection.changes == 1 ? connection.lastInsertRowID : nil
     }
 
     /// Overwrites a raw row with a newer version of its record. Source and source record id stay.
