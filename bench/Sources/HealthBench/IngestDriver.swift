@@ -9,11 +9,15 @@ import HealthClient
 import HealthDomain
 import HealthWire
 
-/// The submits one connection sends, in order.
+/// The submits one connection sends, in order: the vitals submits, then those of other domains.
 struct ConnectionWork: Sendable {
     var submits: [(user: String, records: [VitalRecord])]
+    /// Nutrition and lab submits, sent after the vitals ones.
+    var domainSubmits: [(user: String, records: SubmitRecords)] = []
 
-    var sampleCount: Int { submits.reduce(0) { $0 + $1.records.count } }
+    var sampleCount: Int {
+        submits.reduce(0) { $0 + $1.records.count } + domainSubmits.reduce(0) { $0 + $1.records.count }
+    }
 }
 
 struct IngestRun {
@@ -115,16 +119,23 @@ enum IngestDriver {
             }
         }
 
-        for submit in work.submits {
-            if stop?.isSet == true { break }
+        func send(user: String, records: SubmitRecords) throws {
             while client.pendingReplies >= inFlight {
                 try receiveOne()
             }
-            let message = Message.submit(Submit(user: submit.user, mode: mode, records: .vitals(submit.records)))
             let time = monotonicNanoseconds()
-            let requestId = try client.send(message)
-            sentAt[requestId] = (time, submit.records.count)
-            partial.samplesSent += submit.records.count
+            let requestId = try client.send(.submit(Submit(user: user, mode: mode, records: records)))
+            sentAt[requestId] = (time, records.count)
+            partial.samplesSent += records.count
+        }
+
+        for submit in work.submits {
+            if stop?.isSet == true { break }
+            try send(user: submit.user, records: .vitals(submit.records))
+        }
+        for submit in work.domainSubmits {
+            if stop?.isSet == true { break }
+            try send(user: submit.user, records: submit.records)
         }
         while client.pendingReplies > 0 {
             try receiveOne()
