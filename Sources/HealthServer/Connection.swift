@@ -98,7 +98,7 @@ final class Connection: @unchecked Sendable {
         return false
     }
 
-    /// Answers a read request from this connection's own store reader, opened on first use.
+    /// Serves a read request from this connection's own store reader, opened on first use.
     private func answer(_ action: RequestRouter.Action, reader: inout StoreReader?) -> Message {
         do {
             if reader == nil {
@@ -193,7 +193,7 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Waits for every submit in flight to be answered, then closes the descriptor.
+    /// Waits until every submit in flight has its reply, then closes the descriptor.
     private func finish() {
         for _ in 0..<maxInFlight { inFlight.wait() }
         for _ in 0..<maxInFlight { inFlight.signal() }

@@ -4,7 +4,8 @@
 // Workload: many connections each with a few pipelined submits of hundreds to thousands of records. The writer
 // takes everything queued (up to a record cap) into one transaction, so under load each commit's fsync is shared
 // by many submits. A submitter's completion runs only after the transaction holding its rows commits. Queued jobs
-// run one step (one transaction) at a time between groups of submits, so submits never wait behind a long job.
+// run one step (one transaction of at most `maxRowsPerJobStep` rows) at a time between groups of submits, so a
+// submit waits behind at most one step, never a whole job.
 // With no submit and no job, the thread sleeps on a condition variable: no polling.
 
 import Foundation
@@ -27,9 +28,9 @@ final class WriteCoordinator: @unchecked Sendable {
         }
     }
 
-    /// The most records one transaction takes; more stay queued for the next one.
+    /// Maximum records in one transaction; more stay queued for the next one.
     let maxRecordsPerTransaction: Int
-    /// The most pending rows one step of a queued job processes in its transaction.
+    /// Maximum pending rows that one step of a queued job processes in its transaction.
     let maxRowsPerJobStep: Int
     private let logger: Logger
     private let counters: ServerCounters

@@ -65,7 +65,7 @@ struct NutritionLogGenerator {
         random = SplitMix64(seed: seed)
     }
 
-    /// The whole file; a log of a few hundred days is a few hundred kilobytes.
+    /// Returns the whole file; a log of a few hundred days is a few hundred kilobytes.
     mutating func text() -> String {
         var output = NutritionLogGenerator.header
         let first = lastDay.daysSinceEpoch - Int64(days) + 1
@@ -93,7 +93,7 @@ struct NutritionLogGenerator {
         return ([time, meal, food.name, food.amount] + cells).joined(separator: ",") + "\n"
     }
 
-    /// A value rounded to one decimal, written without exponent.
+    /// Formats a value rounded to one decimal, without exponent.
     static func decimal(_ value: Double) -> String {
         let tenths = Int64((value * 10).rounded())
         return String(tenths / 10) + "." + String(abs(tenths % 10))
@@ -152,7 +152,7 @@ struct LabTableGenerator {
         return output
     }
 
-    /// A value rounded to two decimals.
+    /// Formats a value rounded to two decimals.
     static func decimal(_ value: Double) -> String {
         let hundredths = Int64((value * 100).rounded())
         return String(hundredths / 100) + "." + zeroPadded(Int(abs(hundredths % 100)), 2)
