@@ -98,7 +98,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Decimal text of a non-negative number, left padded with zeros to `width`; negative numbers get a sign.
-    static func pad(_ value: Int, _ width: Int) -> String {
+    public static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value.magnitude)
         let padding = String(repeating: "0", count: max(0, width - text.count))
         return (value < 0 ? "-" : "") + padding + text

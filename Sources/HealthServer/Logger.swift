@@ -84,14 +84,9 @@ public struct Logger: Sendable {
         let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
         let days = BucketKey.floorDivide(milliseconds, BucketKey.millisecondsPerDay)
         let inDay = milliseconds - days * BucketKey.millisecondsPerDay
-        let clock = [inDay / 3_600_000, inDay / 60_000 % 60, inDay / 1000 % 60].map { pad(Int($0), 2) }
+        let clock = [inDay / 3_600_000, inDay / 60_000 % 60, inDay / 1000 % 60].map { CivilDate.pad(Int($0), 2) }
         return CivilDate(daysSinceEpoch: days).description + "T" + clock.joined(separator: ":") + "."
-            + pad(Int(inDay % 1000), 3) + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
+            + CivilDate.pad(Int(inDay % 1000), 3) + "Z"
     }
 }
 

@@ -86,7 +86,7 @@ struct NutritionLogGenerator {
     }
 
     private func row(date: CivilDate, minute: Int, meal: String, food: Food, scale: Double) -> String {
-        let time = date.description + "T" + zeroPadded(minute / 60, 2) + ":" + zeroPadded(minute % 60, 2) + ":00"
+        let time = date.description + "T" + CivilDate.pad(minute / 60, 2) + ":" + CivilDate.pad(minute % 60, 2) + ":00"
             + BucketKey.formatOffset(minutes: offsetMinutes)
         let values = [food.energy, food.protein, food.carbohydrate, food.fat, food.fiber, food.sugar, food.sodium]
         let cells = values.map { NutritionLogGenerator.decimal($0 * scale) }
@@ -155,12 +155,6 @@ struct LabTableGenerator {
     /// Formats a value rounded to two decimals.
     static func decimal(_ value: Double) -> String {
         let hundredths = Int64((value * 100).rounded())
-        return String(hundredths / 100) + "." + zeroPadded(Int(abs(hundredths % 100)), 2)
+        return String(hundredths / 100) + "." + CivilDate.pad(Int(abs(hundredths % 100)), 2)
     }
-}
-
-/// Decimal text of a non-negative number, left padded with zeros to `width`.
-private func zeroPadded(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return String(repeating: "0", count: max(0, width - text.count)) + text
 }
