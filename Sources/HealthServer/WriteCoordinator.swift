@@ -26,6 +26,14 @@ final class WriteCoordinator: @unchecked Sendable {
             if case .submit(let batch, _) = self { return batch.recordCount }
             return 0
         }
+
+        /// Whether serving the item may add or change a queued job: a trigger or a queued submit.
+        var mayQueueJob: Bool {
+            switch self {
+            case .submit(let batch, _): return batch.isQueued
+            case .trigger: return true
+            }
+        }
     }
 
     /// Maximum records in one transaction; more stay queued for the next one.
@@ -137,8 +145,8 @@ final class WriteCoordinator: @unchecked Sendable {
         }
         let group = Array(queue[..<taken])
         queue.removeFirst(taken)
-        // Queued submits and triggers add jobs.
-        jobsMayBeQueued = true
+        // Inline submits add no job, so a group of them costs no look at the job queue afterwards.
+        if group.contains(where: \.mayQueueJob) { jobsMayBeQueued = true }
         return group
     }
 
@@ -207,7 +215,7 @@ final class WriteCoordinator: @unchecked Sendable {
                 "job step", ["job.id": state.jobId, "job.domain": state.domain, "rows": state.rowsProcessed,
                 "job.finished": state.finished])
         } catch {
-            // A failing job would fail again at once; stop working the queue until the next request arrives.
+            // A failing job would fail again at once; stop working the queue until a trigger or queued submit arrives.
             logger.error("job step failed; the job stays queued", ["error": error])
             condition.lock()
             jobsMayBeQueued = false

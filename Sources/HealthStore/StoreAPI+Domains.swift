@@ -43,6 +43,15 @@ public enum SubmissionBatch: Sendable {
         case .labs(let batch): return batch.records.count
         }
     }
+
+    /// Whether the batch is stored as pending rows with a job, instead of processed inline.
+    public var isQueued: Bool {
+        switch self {
+        case .vitals(let batch): return batch.queued
+        case .nutrition(let batch): return batch.queued
+        case .labs(let batch): return batch.queued
+        }
+    }
 }
 
 /// What a queued job does for its (user, domain).
