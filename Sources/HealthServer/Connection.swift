@@ -1,7 +1,7 @@
-// One client connection: a thread reads frames, routes them, answers reads from its own store reader, and hands
-// submits to the writer. Replies may leave out of order (pipelining); each carries its request id.
+// One client connection: a thread reads frames, routes them, serves reads from its own store reader, and hands
+// submits to the writer. Replies may leave out of order (pipelining), and each carries its request id.
 //
-// The descriptor stays open until the reader has stopped and every submit handed to the writer has been answered,
+// The descriptor stays open until the reader has stopped and every submit handed to the writer has its reply,
 // so a completion never writes to a descriptor number the kernel has already given to another connection.
 
 import Foundation

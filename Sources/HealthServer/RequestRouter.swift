@@ -1,8 +1,8 @@
 // The per-connection protocol state machine, free of sockets and SQLite: it turns each incoming frame into an
 // action for the connection to carry out, so its rules are tested on frames alone.
 //
-// Rules: the first request must be Hello; reply types and unknown types sent as requests get an Error reply;
-// payload errors get an Error reply and the connection goes on; only lost framing closes the connection.
+// Rules: the first request must be Hello. Reply types and unknown types sent as requests get an Error reply, and
+// so do payload errors, after which the connection goes on. Only lost framing closes the connection.
 
 import HealthDomain
 import HealthWire
@@ -30,7 +30,7 @@ struct RequestRouter {
         self.serverName = serverName
     }
 
-    /// The action for a frame that decoded from the stream.
+    /// Returns the action for a frame that decoded from the stream.
     mutating func route(_ frame: Frame) -> Action {
         let message: Message
         do {
@@ -60,7 +60,7 @@ struct RequestRouter {
         }
     }
 
-    /// The action for a stream error raised by the frame decoder.
+    /// Returns the action for a stream error raised by the frame decoder.
     func route(_ error: WireError) -> Action {
         let reply = Message.error(ErrorReply(code: error.code, message: error.message))
         return error.closesConnection ? .replyAndClose(reply) : .reply(reply)

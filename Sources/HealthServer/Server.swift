@@ -1,5 +1,5 @@
-// The server: listens on TCP, runs one thread per connection, and shuts down in order on request (stop accepting,
-// stop reading, answer every submit already handed to the writer, commit, close the store).
+// The server: listens on TCP and runs one thread per connection. On request it shuts down in order: it stops
+// accepting and reading, replies to every submit already handed to the writer, commits and closes the store.
 
 import Foundation
 import HealthDomain
@@ -7,7 +7,7 @@ import HealthSchema
 import HealthStore
 import HealthWire
 
-/// Everything `healthd` can be told on its command line.
+/// The settings of `healthd`, as its command-line options set them.
 public struct ServerConfiguration: Sendable {
     public var databasePath: String = "health.db"
     public var listen = ListenAddress(host: "127.0.0.1", port: 7070)
@@ -19,14 +19,14 @@ public struct ServerConfiguration: Sendable {
     public var rollupMode: RollupMode = .incremental
     /// Submits one connection may have waiting for the writer before its reads pause.
     public var maxInFlightSubmits = 32
-    /// Where to write the bound port once listening (useful with port 0), or nil.
+    /// Path of a file to write the bound port to once listening (useful with port 0), or nil.
     public var portFile: String?
     public var logLevel: Logger.Level = .info
 
     public init() {}
 }
 
-/// What every connection shares.
+/// State that every connection shares.
 final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     let catalogs: StoreCatalogs
@@ -46,7 +46,7 @@ final class ServerContext: Sendable {
         self.writer = writer
     }
 
-    /// The Error reply for a failure while serving a request; faults of the server itself are logged.
+    /// Builds the Error reply for a failure while serving a request, and logs faults of the server itself.
     func errorReply(for error: Error, connection: UInt64) -> ErrorReply {
         if let storeError = error as? StoreError, let reply = storeError.clientReply {
             return reply

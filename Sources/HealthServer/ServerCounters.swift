@@ -46,7 +46,7 @@ final class ServerCounters: @unchecked Sendable {
         lock.withLock { protocolErrors += 1 }
     }
 
-    /// The counters as (name, value) pairs, names prefixed `server.`.
+    /// Returns the counters as (name, value) pairs, names prefixed `server.`.
     func snapshot() -> [(String, Int64)] {
         lock.withLock {
             [

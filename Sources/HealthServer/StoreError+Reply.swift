@@ -1,4 +1,4 @@
-// Which store errors are the client's to fix, and the Error reply each one becomes.
+// The mapping of store errors that the client can fix to the Error replies they become.
 
 import HealthStore
 import HealthWire

@@ -3,7 +3,7 @@
 
 import HealthDomain
 
-/// The 2-byte message type of a frame. Replies have the high bit set; Error answers any request.
+/// The 2-byte message type of a frame. Replies have the high bit set, and Error may reply to any request.
 public enum MessageType: UInt16, Sendable, CaseIterable {
     case hello = 0x0001
     case submit = 0x0002
@@ -184,7 +184,7 @@ public struct StatusReply: Sendable, Equatable {
     }
 }
 
-/// What a triggered job does; any combination.
+/// The work of a triggered job, any combination of the options.
 public struct TriggerWork: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
 

@@ -81,7 +81,7 @@ final class DomainsEndToEndTests: XCTestCase {
         XCTAssertEqual(number(weeks["2022-11-07"], "daily_avg")!, 9445.82 / 3, accuracy: 1e-6)
     }
 
-    func testMyFitnessPalMealsAddUpToTheDay() throws {
+    func testMyFitnessPalMealsSumToDay() throws {
         let path = try sharedFile("nutrition/myfitnesspal-dawndrain-nutrition-summary.csv")
         _ = try run(["import", "myfitnesspal", path, "--user", "mfp"])
         let energy = try jsonRows(try run([

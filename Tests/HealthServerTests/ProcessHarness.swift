@@ -13,7 +13,7 @@ let productsDirectory: URL = {
 let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// The shared sample data beside the checkout, or nil when it is absent.
+/// Returns the shared sample data folder beside the checkout, or nil when it is absent.
 func sharedDataDirectory() -> URL? {
     let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
     return FileManager.default.fileExists(atPath: url.path) ? url : nil
@@ -27,7 +27,7 @@ func executable(_ name: String) throws -> URL {
     return url
 }
 
-/// A scratch directory removed when the test ends.
+/// Creates a scratch directory that is removed when the test ends.
 func makeTemporaryDirectory(_ test: XCTestCase) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("health-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -37,7 +37,7 @@ private final class RawConnection {
         send(MessageCodec.encodeFrame(message, requestId: requestId, compressAbove: nil))
     }
 
-    /// The next reply, or nil when the server closed the connection (or 10 s passed).
+    /// Reads the next reply; nil when the server closed the connection or 10 s passed.
     func receive() throws -> (UInt32, Message)? {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -97,14 +97,14 @@ final class ServerProtocolTests: XCTestCase {
         }
     }
 
-    func testUnknownTypeGetsErrorAndConnectionGoesOn() throws {
+    func testUnknownTypeKeepsConnection() throws {
         let connection = try greeted()
         connection.send(header(length: 8, type: 0x0ABC, requestId: 7))
         expectError(try connection.receive(), .unknownMessageType, requestId: 7)
         try expectStatusWorks(connection, requestId: 8)
     }
 
-    func testCorruptCompressedPayloadGetsErrorAndConnectionGoesOn() throws {
+    func testCorruptCompressedPayloadKeepsConnection() throws {
         let connection = try greeted()
         let garbage: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x58, 0xFF, 0xEE, 0x01, 0x02, 0x03]
         connection.send(header(length: UInt32(8 + garbage.count), flags: 1, type: 0x0005, requestId: 3) + garbage)
@@ -112,7 +112,7 @@ final class ServerProtocolTests: XCTestCase {
         try expectStatusWorks(connection, requestId: 4)
     }
 
-    func testMalformedPayloadGetsErrorAndConnectionGoesOn() throws {
+    func testMalformedPayloadKeepsConnection() throws {
         let connection = try greeted()
         // A Query whose user string claims 200 bytes with 2 present.
         connection.send(header(length: 8 + 4, type: 0x0003, requestId: 5) + [200, 1, 0x41, 0x42])
